@@ -1,0 +1,15 @@
+"""Background work for core: thin wrappers that take ids and call a service."""
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from .services import notification_send
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notification_send_task(*, user_id: int, key: str, template: str, context: dict) -> bool:
+    """Send one notification at most once; safe to retry and to run twice."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    return notification_send(user=user, key=key, template=template, context=context)

@@ -1,0 +1,20 @@
+"""The embedded default: a developer's machine or the demo site.
+
+Runs with nothing but Python: SQLite under ``var/``, tasks in-process unless REDIS_URL is
+set, e-mail printed on the console, e-mail verification optional.
+"""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="spoke-local-development-key-not-for-production")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+ACCOUNT_EMAIL_VERIFICATION = env.str("SPOKE_EMAIL_VERIFICATION", default="optional")
+SPOKE_ALLOWED_EMAIL_DOMAINS = [
+    domain.strip().lower().lstrip("@")
+    for domain in env.list("SPOKE_ALLOWED_EMAIL_DOMAINS", default=["spoke.example"])
+    if domain.strip()
+]
+# Demo content may be seeded only where this is true; production never sets it.
+SPOKE_DEMO_ALLOWED = True

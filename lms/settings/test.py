@@ -1,0 +1,28 @@
+"""Settings for the test suite.
+
+The database and Redis come from the environment like everywhere else, so the same suite
+runs on the embedded default (SQLite, in-process tasks) and on PostgreSQL with Redis.
+"""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "spoke-tests-only"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SPOKE_ALLOWED_EMAIL_DOMAINS = ["spoke.example"]
+SPOKE_DEMO_ALLOWED = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests decide themselves when tasks should go through a real broker
+# (tests/integration/); everything else runs them in-process.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = env.str("REDIS_URL", default="") or "memory://"
+# Rate limits would make repeated log-ins in tests flaky; tests that check them turn them on.
+ACCOUNT_RATE_LIMITS = False
+WAGTAILADMIN_BASE_URL = "http://testserver"

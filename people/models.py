@@ -1,0 +1,161 @@
+import zoneinfo
+from functools import cache
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    names = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+    return [(name, name.replace("_", " ")) for name in names]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a time zone we know."), params={"value": value})
+
+
+class BusinessUnit(TimeStampedModel):
+    """A part of the company. The hub enables; the spokes run their own presence.
+
+    Units form a tree through ``parent``. There are few of them (tens), so code that needs
+    a unit's descendants reads all units once and walks the tree in memory
+    (:func:`people.selectors.unit_descendant_ids`).
+    """
+
+    class Kind(models.TextChoices):
+        HUB = "hub", _("Hub")
+        SPOKE = "spoke", _("Spoke")
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SPOKE)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("business unit")
+        verbose_name_plural = _("business units")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="people_unit_name_unique_ci"),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="people_unit_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and self.pk is not None:
+            if ancestor.pk == self.pk or ancestor.pk in seen:
+                raise ValidationError({"parent": _("A unit cannot be part of itself.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class PersonManager(UserManager):
+    """Creates people by e-mail; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("People need an e-mail address.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person at the company. They sign in with their e-mail address."""
+
+    class Role(models.TextChoices):
+        EMPLOYEE = "employee", _("Employee")
+        MANAGER = "manager", _("Manager")
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    unit = models.ForeignKey(
+        BusinessUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("business unit"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EMPLOYEE)
+    manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("manager"),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        choices=time_zone_choices,
+        validators=[validate_time_zone],
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = PersonManager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("pk")), name="people_user_not_own_manager"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = (self.email or "").strip().lower()
+        boss, seen = self.manager, set()
+        while boss is not None and self.pk is not None:
+            if boss.pk == self.pk or boss.pk in seen:
+                raise ValidationError({"manager": _("A person cannot manage themselves.")})
+            seen.add(boss.pk)
+            boss = boss.manager

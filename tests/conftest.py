@@ -1,0 +1,81 @@
+"""Fixtures shared by the whole suite: one person per role."""
+
+import os
+
+import pytest
+
+from people import roles
+from people.models import User
+from tests.factories import UserFactory, add_role
+from tests.factories.people import PASSWORD
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip outside CI when a service is missing; fail in CI, where it must be there."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must provide it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory(email="learner@spoke.example", first_name="Lena", last_name="Learner")
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(
+        email="manager@spoke.example", first_name="Max", last_name="Manager", role=User.Role.MANAGER
+    )
+
+
+@pytest.fixture
+def trainer(db):
+    return add_role(
+        UserFactory(email="trainer@spoke.example", first_name="Tara", last_name="Trainer"),
+        roles.TRAINER,
+    )
+
+
+@pytest.fixture
+def hr(db):
+    return add_role(
+        UserFactory(email="hr@spoke.example", first_name="Hana", last_name="HR"), roles.HR
+    )
+
+
+@pytest.fixture
+def lead(db):
+    return add_role(
+        UserFactory(email="lead@spoke.example", first_name="Leo", last_name="Lead"),
+        roles.ADVOCACY_LEAD,
+    )
+
+
+@pytest.fixture
+def site_admin(db):
+    return UserFactory(
+        email="admin@spoke.example",
+        first_name="Ada",
+        last_name="Admin",
+        is_superuser=True,
+        is_staff=True,
+    )
+
+
+ROLE_FIXTURES = ["learner", "manager", "trainer", "hr", "lead", "site_admin"]
+
+
+@pytest.fixture(params=ROLE_FIXTURES)
+def any_person(request):
+    """Each role in turn."""
+    return request.getfixturevalue(request.param)
