@@ -27,8 +27,8 @@ PLATFORMS = [
         "home_url": "https://x.com/",
         "post_patterns": [r"(www\.|mobile\.)?(x|twitter)\.com/[A-Za-z0-9_]{1,15}/status/\d+"],
         "profile_patterns": [r"(www\.|mobile\.)?(x|twitter)\.com/[A-Za-z0-9_]{1,15}"],
-        "example_post_url": "https://x.com/northwind_help/status/1850000000000000000",
-        "example_profile_url": "https://x.com/northwind_help",
+        "example_post_url": "https://x.com/kestrel_help/status/1850000000000000000",
+        "example_profile_url": "https://x.com/kestrel_help",
     },
     {
         "name": "Facebook",
@@ -43,8 +43,8 @@ PLATFORMS = [
             r"(www\.|m\.)?facebook\.com/profile\.php",
             rf"(www\.|m\.)?facebook\.com/(?!share$|permalink\.php$|story\.php$){HANDLE}",
         ],
-        "example_post_url": "https://www.facebook.com/northwindrail/posts/pfbid02abc",
-        "example_profile_url": "https://www.facebook.com/northwindrail",
+        "example_post_url": "https://www.facebook.com/kestrelrail/posts/pfbid02abc",
+        "example_profile_url": "https://www.facebook.com/kestrelrail",
     },
     {
         "name": "Instagram",
@@ -53,7 +53,7 @@ PLATFORMS = [
         "post_patterns": [r"(www\.)?instagram\.com/(p|reel|tv)/[A-Za-z0-9_\-]+"],
         "profile_patterns": [r"(www\.)?instagram\.com/(?!p$|reel$|tv$)[A-Za-z0-9_.]+"],
         "example_post_url": "https://www.instagram.com/p/C8abcDEFghi",
-        "example_profile_url": "https://www.instagram.com/northwindrail",
+        "example_profile_url": "https://www.instagram.com/kestrelrail",
     },
     {
         "name": "Threads",
@@ -61,8 +61,8 @@ PLATFORMS = [
         "home_url": "https://www.threads.net/",
         "post_patterns": [r"(www\.)?threads\.(net|com)/@[A-Za-z0-9_.]+/post/[A-Za-z0-9_\-]+"],
         "profile_patterns": [r"(www\.)?threads\.(net|com)/@[A-Za-z0-9_.]+"],
-        "example_post_url": "https://www.threads.net/@northwindrail/post/C9xyz123abc",
-        "example_profile_url": "https://www.threads.net/@northwindrail",
+        "example_post_url": "https://www.threads.net/@kestrelrail/post/C9xyz123abc",
+        "example_profile_url": "https://www.threads.net/@kestrelrail",
     },
     {
         "name": "Bluesky",
@@ -70,8 +70,8 @@ PLATFORMS = [
         "home_url": "https://bsky.app/",
         "post_patterns": [r"bsky\.app/profile/[^/]+/post/[a-z0-9]+"],
         "profile_patterns": [r"bsky\.app/profile/[^/]+"],
-        "example_post_url": "https://bsky.app/profile/northwind.example/post/3kabcdefghi2x",
-        "example_profile_url": "https://bsky.app/profile/northwind.example",
+        "example_post_url": "https://bsky.app/profile/kestrelrail.example/post/3kabcdefghi2x",
+        "example_profile_url": "https://bsky.app/profile/kestrelrail.example",
     },
     {
         "name": "Mastodon",
@@ -79,8 +79,8 @@ PLATFORMS = [
         "home_url": "https://joinmastodon.org/",
         "post_patterns": [r"[a-z0-9\-]+(\.[a-z0-9\-]+)+/@[A-Za-z0-9_]+(@[a-z0-9.\-]+)?/\d+"],
         "profile_patterns": [r"[a-z0-9\-]+(\.[a-z0-9\-]+)+/@[A-Za-z0-9_]+(@[a-z0-9.\-]+)?"],
-        "example_post_url": "https://mastodon.social/@northwind/113000000000000000",
-        "example_profile_url": "https://mastodon.social/@northwind",
+        "example_post_url": "https://mastodon.social/@kestrelrail/113000000000000000",
+        "example_profile_url": "https://mastodon.social/@kestrelrail",
     },
     {
         "name": "YouTube",
@@ -96,7 +96,7 @@ PLATFORMS = [
             r"(www\.|m\.)?youtube\.com/(channel|c|user)/[A-Za-z0-9_\-]+",
         ],
         "example_post_url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-        "example_profile_url": "https://www.youtube.com/@northwindrail",
+        "example_profile_url": "https://www.youtube.com/@kestrelrail",
     },
     {
         "name": "TikTok",
@@ -107,7 +107,7 @@ PLATFORMS = [
             r"(vm|vt)\.tiktok\.com/[A-Za-z0-9]+",
         ],
         "profile_patterns": [r"(www\.)?tiktok\.com/@[A-Za-z0-9_.]+"],
-        "example_post_url": "https://www.tiktok.com/@northwindrail/video/7400000000000000000",
-        "example_profile_url": "https://www.tiktok.com/@northwindrail",
+        "example_post_url": "https://www.tiktok.com/@kestrelrail/video/7400000000000000000",
+        "example_profile_url": "https://www.tiktok.com/@kestrelrail",
     },
 ]

@@ -18,3 +18,7 @@ SPOKE_ALLOWED_EMAIL_DOMAINS = [
 ]
 # Demo content may be seeded only where this is true; production never sets it.
 SPOKE_DEMO_ALLOWED = True
+
+# Serve static files straight from the source folders; no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -26,3 +26,7 @@ CELERY_BROKER_URL = env.str("REDIS_URL", default="") or "memory://"
 # Rate limits would make repeated log-ins in tests flaky; tests that check them turn them on.
 ACCOUNT_RATE_LIMITS = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Serve static files straight from the source folders; no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,32 @@
+"""Fill an empty Spoke with a believable company and demo accounts for every role."""
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from cms.demo import demo_cms_seed
+from core.demo import demo_guard
+from people.demo import ACCOUNTS, DEMO_PASSWORD, demo_people_seed
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed demo content: Kestrel Rail's units, about 60 people, demo accounts for every "
+        "role, pages and platforms. Safe to run again; refused in production."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            demo_guard()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        # In dependency order: each app seeds its own content.
+        steps = [("people", demo_people_seed), ("site pages", demo_cms_seed)]
+        for label, seed in steps:
+            written = seed()
+            summary = ", ".join(f"{count} {what}" for what, count in written.items())
+            self.stdout.write(f"  {label}: {summary or 'nothing'} written")
+        self.stdout.write(self.style.SUCCESS("Demo content is in place."))
+        self.stdout.write("")
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for account in ACCOUNTS:
+            self.stdout.write(f"  {account.email:<24} {account.what}")

@@ -1,0 +1,107 @@
+"""Every page that exists, for every role: who gets in, who is turned away, and how."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from cms.models import HomePage, StandardPage
+
+OK, FOUND = HTTPStatus.OK, HTTPStatus.FOUND
+ROLES = ["anonymous", "learner", "manager", "trainer", "hr", "lead", "site_admin"]
+
+# page -> expected status per role, in the order of ROLES
+MATRIX = {
+    "/": [OK] * 7,
+    "/about/": [OK] * 7,
+    "/healthz": [OK] * 7,
+    "/dashboard/": [FOUND, OK, OK, OK, OK, OK, OK],
+    "/people/me/": [FOUND, OK, OK, OK, OK, OK, OK],
+    "/accounts/email/": [FOUND, OK, OK, OK, OK, OK, OK],
+    "/accounts/2fa/": [FOUND, OK, OK, OK, OK, OK, OK],
+    "/admin/": [FOUND, FOUND, FOUND, OK, FOUND, FOUND, OK],
+    "/admin/snippets/cms/platform/": [FOUND, FOUND, FOUND, OK, FOUND, FOUND, OK],
+    # Business units are a site admin's: a trainer in the Wagtail admin is turned back.
+    "/admin/snippets/people/businessunit/": [FOUND, FOUND, FOUND, FOUND, FOUND, FOUND, OK],
+    "/django-admin/": [FOUND, FOUND, FOUND, FOUND, FOUND, FOUND, OK],
+}
+
+
+@pytest.fixture
+def about_page(db):
+    home = HomePage.objects.get()
+    page = StandardPage(title="About Spoke", slug="about", intro="Why we teach this.")
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _login(client, request, role):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+
+
+@pytest.mark.parametrize("url", list(MATRIX))
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_page_access_by_role(client, request, about_page, url, role_index):
+    """Each role gets the status the matrix says for each page."""
+    role = ROLES[role_index]
+    _login(client, request, role)
+    response = client.get(url)
+    assert response.status_code == MATRIX[url][role_index], f"{role} on {url}"
+
+
+def test_trainer_is_turned_back_from_business_units(client, trainer):
+    """Wagtail sends a trainer without the permission back to its dashboard, with a message."""
+    client.force_login(trainer)
+    response = client.get("/admin/snippets/people/businessunit/", follow=True)
+    assert "Sorry, you do not have permission" in response.content.decode()
+
+
+def test_admin_redirect_for_learner_does_not_show_admin(client, learner):
+    """A learner following the redirect from /admin/ never sees the Wagtail dashboard."""
+    client.force_login(learner)
+    response = client.get("/admin/", follow=True)
+    assert "wagtail-dashboard" not in response.content.decode()
+    assert "You do not have permission" in response.content.decode()
+
+
+def test_unknown_page_gets_friendly_404(client, db):
+    """A wrong address shows our own page with a way back, with status 404."""
+    response = client.get("/no-such-page/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    content = response.content.decode()
+    assert "We could not find that page" in content
+    assert 'href="#main"' in content
+
+
+def test_403_page_is_friendly(rf, learner):
+    """The 403 page explains and offers the dashboard."""
+    from lms.views import error_403
+
+    request = rf.get("/x")
+    request.user = learner
+    response = error_403(request)
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert b"This page is not open to you" in response.content
+    assert reverse("dashboard").encode() in response.content
+
+
+def test_500_page_renders_without_database(rf):
+    """The 500 page needs no request context and no database."""
+    from lms.views import error_500
+
+    response = error_500(rf.get("/"))
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert b"Something went wrong on our side" in response.content
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_navigation_shows_what_each_role_may_use(client, request, about_page, role):
+    """Navigation links appear only for the roles that can use them."""
+    _login(client, request, role)
+    content = client.get("/").content.decode()
+    assert ('href="/admin/"' in content) is (role in {"trainer", "site_admin"})
+    assert ('href="/django-admin/"' in content) is (role == "site_admin")
+    assert ('href="/dashboard/"' in content) is (role != "anonymous")
+    assert ('href="/accounts/login/"' in content) is (role == "anonymous")
