@@ -55,6 +55,10 @@ class BusinessUnit(TimeStampedModel):
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("pk")), name="people_unit_not_own_parent"
             ),
+            # One hub: the centre that enables the spokes.
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(kind="hub"), name="people_unit_one_hub"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +145,9 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~models.Q(manager=models.F("pk")), name="people_user_not_own_manager"
             ),
+            # Addresses are stored lower-case; this keeps "Ana@x" and "ana@x" from coexisting
+            # even if something writes around the manager.
+            models.UniqueConstraint(Lower("email"), name="people_user_email_unique_ci"),
         ]
 
     def __str__(self) -> str:
