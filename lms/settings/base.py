@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "people.apps.SpokeUsersAppConfig",  # wagtail.users with our person fields
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -218,7 +218,6 @@ WAGTAIL_SITE_NAME = "Spoke"
 WAGTAILADMIN_BASE_URL = env.str("SPOKE_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
-WAGTAIL_USER_CUSTOM_FIELDS = ["unit", "role", "manager", "time_zone"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
