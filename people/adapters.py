@@ -1,30 +1,78 @@
-"""How allauth treats Spoke's people: sign-up only from the company's e-mail domains."""
+"""How allauth treats Spoke's people: sign-up only from the company's e-mail domains.
+
+``SPOKE_ALLOWED_EMAIL_DOMAINS`` lists the domains whose owners may create their own
+account. An empty list means Spoke is open by invitation only: the sign-up page says so
+and creates nobody.
+
+allauth hands every address a person types to :meth:`AccountAdapter.clean_email`: on
+sign-up, when someone adds or changes an address, and when someone asks for a password
+reset. The first two bring a new address into Spoke and must respect the domain rule. A
+password reset is about an address Spoke may already have (an invited person, an admin
+with another domain), so it is never refused for its domain; refusing it would also tell
+a stranger which addresses cannot have an account.
+"""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+
+# The views whose e-mail field names an address that already belongs to someone.
+_VIEWS_FOR_EXISTING_ADDRESSES = frozenset({"account_reset_password"})
+
+
+def allowed_email_domains() -> list[str]:
+    """The domains people may sign up with, lower-cased, without the ``@``."""
+    return list(settings.SPOKE_ALLOWED_EMAIL_DOMAINS)
+
+
+def allowed_email_domains_display() -> str:
+    """The allowed domains as people type them: ``@example.com, @example.org``."""
+    return ", ".join(f"@{domain}" for domain in allowed_email_domains())
+
+
+def email_domain(email: str) -> str:
+    """The part after the last ``@``, lower-cased; empty when there is no ``@``."""
+    if "@" not in email:
+        return ""
+    return email.rsplit("@", 1)[1].strip().lower()
 
 
 def email_domain_allowed(email: str) -> bool:
-    domain = email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
-    return bool(domain) and domain in settings.SPOKE_ALLOWED_EMAIL_DOMAINS
+    domain = email_domain(email)
+    return bool(domain) and domain in allowed_email_domains()
+
+
+def _request_is_about_existing_address() -> bool:
+    request = context.request
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name in _VIEWS_FOR_EXISTING_ADDRESSES
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_domain_not_allowed": _(
+            "Spoke accepts work addresses ending in %s. Use your work address, or ask "
+            "your trainer or HR for an invitation."
+        ),
+    }
+
     def is_open_for_signup(self, request) -> bool:
         """With no allowed domains configured, people join by invitation only."""
-        return bool(settings.SPOKE_ALLOWED_EMAIL_DOMAINS)
+        return bool(allowed_email_domains())
 
     def clean_email(self, email: str) -> str:
+        """Lower-case every address; new addresses must be in an allowed domain.
+
+        With no domains configured (invitation only) there is nothing to compare
+        against, so an address a signed-in person adds is not limited by domain.
+        """
         email = super().clean_email(email).strip().lower()
-        if not email_domain_allowed(email):
-            domains = ", ".join(f"@{d}" for d in settings.SPOKE_ALLOWED_EMAIL_DOMAINS)
-            raise ValidationError(
-                _(
-                    "Spoke accepts work addresses ending in %(domains)s. Use your work "
-                    "address, or ask your trainer for an invitation."
-                )
-                % {"domains": domains}
-            )
+        if (
+            allowed_email_domains()
+            and not _request_is_about_existing_address()
+            and not email_domain_allowed(email)
+        ):
+            raise self.validation_error("email_domain_not_allowed", allowed_email_domains_display())
         return email

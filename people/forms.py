@@ -1,16 +1,47 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .adapters import allowed_email_domains, allowed_email_domains_display
 from .models import User, time_zone_choices
 
 
 class SignupForm(forms.Form):
-    """Extra fields on allauth's sign-up form: the name people are greeted with."""
+    """Extra fields on allauth's sign-up form: the name people are greeted with.
 
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    allauth builds its own sign-up form on top of this class, so the e-mail and password
+    fields exist once ``__init__`` has run. The form also tells the page which e-mail
+    domains may sign up (``allowed_email_domains``), so the page can say it up front.
+    """
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
 
     field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields.get("email")
+        if email is not None and self.allowed_email_domains:
+            email.help_text = _("Use your work address, ending in %(domains)s.") % {
+                "domains": self.allowed_email_domains_display
+            }
+
+    @property
+    def allowed_email_domains(self) -> list[str]:
+        return allowed_email_domains()
+
+    @property
+    def allowed_email_domains_display(self) -> str:
+        return allowed_email_domains_display()
 
     def signup(self, request, user: User) -> None:
         user.first_name = self.cleaned_data["first_name"].strip()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import BinaryIO
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -444,6 +445,15 @@ def _write(people: list[_Person], *, units: list[BusinessUnit], directory: _Dire
                 person.user.set_unusable_password()
                 created.append(person.user)
         User.objects.bulk_create(created)
+        # The address comes from HR's own staff list, and the person has no password until
+        # they follow a reset link mailed to it; that link proves they receive mail there,
+        # so the address counts as verified and they are not asked to confirm it again.
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user=user, email=user.email, verified=True, primary=True)
+                for user in created
+            ]
+        )
 
         pk_by_email = directory.pk_by_email | {user.email: user.pk for user in created}
         changed, managed = [], []

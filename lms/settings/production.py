@@ -43,3 +43,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 ADMINS = [("Spoke admins", addr) for addr in env.list("DJANGO_ADMINS", default=[])]
+
+# Wagtail's page preview shows the page in an iframe from the same origin, so frames stay
+# allowed for our own origin (X_FRAME_OPTIONS = "SAMEORIGIN", in base.py) rather than DENY.
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
