@@ -31,7 +31,8 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.StandardPage"]
+    # No subpage_types here: apps above cms (courses, ...) put their pages under the home
+    # page by declaring parent_page_types = ["cms.HomePage"]; cms must not name them.
     max_count = 1
 
     class Meta:

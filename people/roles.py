@@ -55,8 +55,8 @@ def user_is_manager(user) -> bool:
 
 
 def user_can_use_cms_admin(user) -> bool:
-    """The Wagtail admin is for trainers and site admins."""
-    return user_is_trainer(user)
+    """The Wagtail admin: trainers author there, HR keeps the competency framework there."""
+    return user_is_trainer(user) or user_is_hr(user)
 
 
 def user_roles(user) -> list[str]:

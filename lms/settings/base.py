@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "core",
     "people",
     "cms",
+    "competencies",
+    "courses",
     "lms",
     # Wagtail
     "wagtail.contrib.forms",

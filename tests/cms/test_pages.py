@@ -73,9 +73,10 @@ def test_draft_pages_are_not_shown(client, home):
 
 
 class TestTreeRules(WagtailTestUtils):
-    def test_home_allows_only_standard_pages(self, db):
-        """Under the home page go standard pages; the home page sits at the root only once."""
-        assert HomePage.allowed_subpage_models() == [StandardPage]
+    def test_standard_pages_go_under_home_or_each_other(self, db):
+        """Standard pages sit under the home page or another standard page, nowhere else."""
+        assert StandardPage in HomePage.allowed_subpage_models()
         assert StandardPage.allowed_parent_page_models() == [HomePage, StandardPage]
+        assert StandardPage.allowed_subpage_models() == [StandardPage]
         assert not HomePage.can_create_at(HomePage.objects.get())
         assert not HomePage.can_create_at(Page.get_first_root_node())  # max_count = 1
