@@ -186,7 +186,7 @@ class KnowledgeCheckBlock(blocks.StructBlock):
                 {"text": "Delete the post", "correct": False},
                 {"text": "Ignore it until Monday", "correct": False},
             ],
-            "explanation": "<p>Acknowledge quickly in public; take details to a private channel.</p>",
+            "explanation": "<p>Acknowledge it quickly in public, then go private.</p>",
         }
 
     def clean(self, value):
