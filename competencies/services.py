@@ -1,0 +1,87 @@
+"""The only way into the competency ledger."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Max, Q
+
+from .levels import KNOWLEDGE_CHECK_CAP, Level
+from .models import Competency, CompetencyEvidence, CompetencyStanding
+
+Source = CompetencyEvidence.Source
+
+
+def standing_level_from_ledger(*, trainer_max: int | None, knowledge_check_max: int | None) -> int:
+    """The rule, in one place: the highest trainer-awarded level, or "aware" from knowledge
+    checks if that is higher; knowledge checks never count above "aware"."""
+    from_checks = min(knowledge_check_max or Level.NOT_YET, KNOWLEDGE_CHECK_CAP)
+    return max(trainer_max or Level.NOT_YET, from_checks)
+
+
+def evidence_record(
+    *,
+    user,
+    competency: Competency,
+    level: int,
+    source: models.Model | None,
+    awarded_by=None,
+    note: str = "",
+) -> CompetencyEvidence:
+    """Add one row to the ledger and bring the person's standing in step, atomically.
+
+    ``source`` is the object the evidence comes from; its class says which kind of source
+    it is through ``evidence_source_kind`` (a knowledge-check attempt, a reviewed practice
+    submission). With no source, the evidence is a trainer's direct award and
+    ``awarded_by`` is required. Knowledge-check evidence above "aware" is refused.
+    """
+    level = Level(level)
+    if source is None:
+        kind = Source.TRAINER_AWARD
+        if awarded_by is None:
+            raise ValueError("A direct award needs the trainer who awards it.")
+    else:
+        kind = Source(type(source).evidence_source_kind)
+    if kind == Source.KNOWLEDGE_CHECK and level > KNOWLEDGE_CHECK_CAP:
+        raise ValueError("Knowledge checks can show awareness at most.")
+    with transaction.atomic():
+        evidence = CompetencyEvidence.objects.create(
+            user=user,
+            competency=competency,
+            level=level,
+            source_kind=kind,
+            source_type=ContentType.objects.get_for_model(source) if source is not None else None,
+            source_id=source.pk if source is not None else None,
+            awarded_by=awarded_by,
+            note=note,
+        )
+        _standing_refresh(user=user, competency=competency)
+    return evidence
+
+
+def _standing_refresh(*, user, competency: Competency) -> CompetencyStanding:
+    """Recompute one standing from the ledger, under a row lock so writers queue up."""
+    standing = _standing_locked(user=user, competency=competency)
+    totals = CompetencyEvidence.objects.filter(user=user, competency=competency).aggregate(
+        trainer_max=Max("level", filter=~Q(source_kind=Source.KNOWLEDGE_CHECK)),
+        knowledge_check_max=Max("level", filter=Q(source_kind=Source.KNOWLEDGE_CHECK)),
+        count=Count("pk"),
+        last=Max("created_at"),
+    )
+    standing.level = standing_level_from_ledger(
+        trainer_max=totals["trainer_max"], knowledge_check_max=totals["knowledge_check_max"]
+    )
+    standing.evidence_count = totals["count"]
+    standing.last_evidence_at = totals["last"]
+    standing.save(update_fields=["level", "evidence_count", "last_evidence_at", "updated_at"])
+    return standing
+
+
+def _standing_locked(*, user, competency: Competency) -> CompetencyStanding:
+    rows = CompetencyStanding.objects.select_for_update().filter(user=user, competency=competency)
+    standing = rows.first()
+    if standing is not None:
+        return standing
+    try:
+        with transaction.atomic():
+            return CompetencyStanding.objects.create(user=user, competency=competency)
+    except IntegrityError:  # another writer created it first: wait for its lock
+        return rows.get()
