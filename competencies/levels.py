@@ -23,8 +23,7 @@ LEVEL_DESCRIPTIONS = {
         "questions about it."
     ),
     Level.PRACTISING: _(
-        "Has done it for real at least once on a platform, and a trainer has seen the "
-        "evidence."
+        "Has done it for real at least once on a platform, and a trainer has seen the evidence."
     ),
     Level.PROFICIENT: _(
         "Does it well and without help, in ordinary and awkward situations, as reviewed by a "

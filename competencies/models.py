@@ -56,6 +56,20 @@ class Competency(index.Indexed, TimeStampedModel):
         return self.name
 
 
+class EvidenceQuerySet(models.QuerySet):
+    """Bulk writes would slip past the row guards below, so they are refused too.
+
+    Django's own cascades (deleting a person, clearing ``awarded_by``) use lower-level
+    paths and still work.
+    """
+
+    def update(self, **kwargs):
+        raise ValueError("Competency evidence is append-only: add a new row instead.")
+
+    def delete(self):
+        raise ValueError("Competency evidence is append-only and cannot be deleted.")
+
+
 class CompetencyEvidence(models.Model):
     """One line of the append-only ledger: who showed what level, from what, awarded by whom.
 
@@ -94,6 +108,8 @@ class CompetencyEvidence(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True, db_index=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("competency evidence")

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "people.middleware.PersonTimeZoneMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -244,5 +245,7 @@ LOGGING = {
         # Wagtail runs its own small tasks (search index, references) through django-tasks;
         # their start/finish lines drown everything else.
         "django_tasks": {"level": "WARNING"},
+        # Page edits are in Wagtail's own audit log (Reports → Site history) already.
+        "wagtail": {"level": "WARNING"},
     },
 }

@@ -74,3 +74,22 @@ def test_profile_needs_csrf(learner):
     client.force_login(learner)
     response = client.post(URL, {"first_name": "Evil", "last_name": "", "time_zone": "UTC"})
     assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_times_are_shown_in_the_persons_time_zone(rf, learner):
+    """While a signed-in person's request runs, their own time zone is active."""
+    from django.utils import timezone
+
+    from people.middleware import PersonTimeZoneMiddleware
+
+    learner.time_zone = "Asia/Tokyo"
+    seen = {}
+
+    def view(request):
+        seen["zone"] = timezone.get_current_timezone_name()
+        return None
+
+    request = rf.get("/")
+    request.user = learner
+    PersonTimeZoneMiddleware(view)(request)
+    assert seen["zone"] == "Asia/Tokyo"

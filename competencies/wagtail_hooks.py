@@ -1,0 +1,46 @@
+"""The competency framework in the Wagtail admin, and each person's summary on the dashboard."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from core.dashboard import HOOK_NAME, DashboardPanel
+
+from .models import Competency
+from .selectors import standing_summary_for_user
+
+
+@hooks.register(HOOK_NAME)
+def competencies_panel(request):
+    """Everyone signed in: their levels at a glance, with a way to the full record."""
+    if not request.user.is_authenticated:
+        return None
+    return DashboardPanel(
+        title=_("Your competencies"),
+        template="competencies/panels/summary.html",
+        context={"summary": standing_summary_for_user(user=request.user)},
+        order=20,
+        key="competencies",
+    )
+
+
+class CompetencyViewSet(SnippetViewSet):
+    """Trainers and HR keep the framework: add and change, never delete what evidence uses."""
+
+    model = Competency
+    icon = "tasks"
+    menu_label = gettext_lazy("Competencies")
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = ["name", "area", "is_core", "is_crisis_readiness", "sort_order"]
+    list_filter = ["area", "is_core", "is_crisis_readiness"]
+    # A framework has tens of rows: a plain database search finds partial words in any of
+    # these fields without depending on the search index being up to date.
+    search_fields = ["name", "slug", "area", "description"]
+    search_backend_name = None
+    ordering = ["sort_order", "name"]
+
+
+register_snippet(CompetencyViewSet)
