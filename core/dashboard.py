@@ -9,7 +9,8 @@ An app registers a function with Wagtail's hook registry under :data:`HOOK_NAME`
         return DashboardPanel(title=..., template="myapp/panels/x.html", order=40)
 
 The function returns a :class:`DashboardPanel`, or ``None`` when it has nothing to show
-the person asking. ``lms`` collects them, in ``order``, and renders each template.
+the person asking. ``lms`` collects them, in ``order``, and renders each template. Set
+``wide=True`` for panels that show a table.
 """
 
 from dataclasses import dataclass, field
@@ -25,3 +26,4 @@ class DashboardPanel:
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 100
     key: str = ""
+    wide: bool = False  # tables and charts take the full width of the page

@@ -86,6 +86,11 @@ class VideoBlock(blocks.StructBlock):
         icon = "media"
         label = _("Video")
         template = "courses/blocks/video.html"
+        preview_value = {
+            "url": "https://www.youtube.com/watch?v=M7lc1UVf-VE",
+            "title": "Listening before you post",
+            "transcript": "A two-minute walk through searching for what people say about us.",
+        }
 
     def clean(self, value):
         value = super().clean(value)

@@ -3,7 +3,11 @@ models that point at the pages."""
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -33,6 +37,24 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from .forms import CatalogueFilterForm
+        from .selectors import catalogue_cards, catalogue_competencies
+
+        context = super().get_context(request, *args, **kwargs)
+        form = CatalogueFilterForm(request.GET, competencies=catalogue_competencies(index=self))
+        filters = form.filters()
+        context["filter_form"] = form
+        context["filters"] = filters
+        context["cards"] = catalogue_cards(
+            user=request.user,
+            index=self,
+            audience=filters.audience,
+            competency=filters.competency,
+            query=filters.query,
+        )
+        return context
 
 
 class CoursePage(Page):
@@ -87,6 +109,19 @@ class CoursePage(Page):
     def outcome_list(self) -> list[str]:
         return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
 
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        context["overview"] = course_overview(user=request.user, course=self)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if request.user.is_authenticated:  # shows the person's own progress
+            patch_cache_control(response, private=True)
+        return response
+
 
 class LessonPage(Page):
     """One short lesson: a few minutes of reading, a knowledge check, something to try."""
@@ -121,6 +156,33 @@ class LessonPage(Page):
 
     class Meta:
         verbose_name = _("lesson")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import lesson_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        context["overview"] = lesson_overview(user=request.user, lesson=self)
+        context["is_preview"] = getattr(request, "is_preview", False)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        """Only signed-in people the lesson is open to read it; visitors are asked to log in.
+
+        Wagtail routes only live lessons here; a live lesson of a course that is not live
+        is hidden as well. Previews in the admin do not come through here.
+        """
+        from .selectors import lesson_course, lesson_is_available
+
+        course = lesson_course(lesson=self)
+        if course is None or not course.live:
+            raise Http404
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not lesson_is_available(user=request.user, lesson=self):
+            raise PermissionDenied
+        response = super().serve(request, *args, **kwargs)
+        patch_cache_control(response, private=True)
+        return response
 
 
 class LessonCompletion(models.Model):
@@ -163,6 +225,10 @@ class CourseCompletion(models.Model):
 
 class KnowledgeCheckAttempt(models.Model):
     """One answer to one knowledge check in a lesson; every attempt is kept."""
+
+    # competencies.services.evidence_record reads this to file the evidence under the
+    # right kind of source.
+    evidence_source_kind = "knowledge_check"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knowledge_check_attempts"

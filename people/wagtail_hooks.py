@@ -66,6 +66,7 @@ def team_panel(request):
         context={"team": list(team_for_manager(manager=request.user))},
         order=30,
         key="team",
+        wide=True,
     )
 
 
@@ -81,6 +82,7 @@ def units_panel(request):
         context={"units": unit_tree()},
         order=40,
         key="units",
+        wide=True,
     )
 
 

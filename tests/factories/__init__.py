@@ -1,5 +1,25 @@
 """Factories for every app's models; tests import them from here."""
 
+from .competencies import CompetencyFactory
+from .courses import (
+    CourseIndexPageFactory,
+    CoursePageFactory,
+    LessonPageFactory,
+    course_with_lessons,
+    knowledge_check,
+    lesson_body,
+)
 from .people import BusinessUnitFactory, UserFactory, add_role
 
-__all__ = ["BusinessUnitFactory", "UserFactory", "add_role"]
+__all__ = [
+    "BusinessUnitFactory",
+    "CompetencyFactory",
+    "CourseIndexPageFactory",
+    "CoursePageFactory",
+    "LessonPageFactory",
+    "UserFactory",
+    "add_role",
+    "course_with_lessons",
+    "knowledge_check",
+    "lesson_body",
+]

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cms.models import HomePage, StandardPage
+from tests.factories import CoursePageFactory, LessonPageFactory
 
 OK, FOUND = HTTPStatus.OK, HTTPStatus.FOUND
 ROLES = ["anonymous", "learner", "manager", "trainer", "hr", "lead", "site_admin"]
@@ -24,6 +25,11 @@ MATRIX = {
     # Business units are a site admin's: a trainer in the Wagtail admin is turned back.
     "/admin/snippets/people/businessunit/": [FOUND, FOUND, FOUND, FOUND, FOUND, FOUND, OK],
     "/django-admin/": [FOUND, FOUND, FOUND, FOUND, FOUND, FOUND, OK],
+    "/competencies/mine/": [FOUND, OK, OK, OK, OK, OK, OK],
+    "/courses/": [OK] * 7,
+    "/courses/basics/": [OK] * 7,
+    "/courses/basics/listen-first/": [FOUND, OK, OK, OK, OK, OK, OK],
+    "/admin/snippets/competencies/competency/": [FOUND, FOUND, FOUND, OK, OK, FOUND, OK],
 }
 
 
@@ -33,6 +39,8 @@ def about_page(db):
     page = StandardPage(title="About Spoke", slug="about", intro="Why we teach this.")
     home.add_child(instance=page)
     page.save_revision().publish()
+    course = CoursePageFactory(slug="basics", title="Basics")
+    LessonPageFactory(parent=course, slug="listen-first", title="Listen first")
     return page
 
 

@@ -4,7 +4,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.demo import demo_cms_seed
+from competencies.demo import demo_competencies_seed
 from core.demo import demo_guard
+from courses.demo import demo_courses_seed
 from people.demo import ACCOUNTS, DEMO_PASSWORD, demo_people_seed
 
 
@@ -20,7 +22,12 @@ class Command(BaseCommand):
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         # In dependency order: each app seeds its own content.
-        steps = [("people", demo_people_seed), ("site pages", demo_cms_seed)]
+        steps = [
+            ("people", demo_people_seed),
+            ("site pages", demo_cms_seed),
+            ("competency framework", demo_competencies_seed),
+            ("courses", demo_courses_seed),
+        ]
         for label, seed in steps:
             written = seed()
             summary = ", ".join(f"{count} {what}" for what, count in written.items())

@@ -1,0 +1,421 @@
+"""Reads about courses: who may open a lesson, outlines, progress, knowledge-check results.
+
+Every function here answers for many courses or lessons in a fixed number of queries, so
+the catalogue, the course page and the dashboard stay fast however much content there is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import F, Max, Q, QuerySet
+from django.db.models.functions import Left
+from wagtail.blocks import StreamValue
+from wagtail.models import Page
+
+from competencies.models import Competency
+from people.roles import user_is_trainer
+
+from .models import (
+    Audience,
+    CourseCompletion,
+    CourseIndexPage,
+    CoursePage,
+    KnowledgeCheckAttempt,
+    LessonCompletion,
+    LessonPage,
+)
+
+STEP = Page.steplen  # characters of a tree path per level
+
+
+def _parent_path(path: str) -> str:
+    return path[:-STEP]
+
+
+def _with_parent_path(queryset: QuerySet) -> QuerySet:
+    """Annotate each page with its parent's tree path, computed in the database."""
+    return queryset.annotate(parent_path=Left("path", (F("depth") - 1) * STEP))
+
+
+def _common_prefix(paths: Iterable[str]) -> str:
+    """The longest tree path that every path in ``paths`` starts with."""
+    paths = list(paths)
+    prefix = paths[0]
+    for path in paths[1:]:
+        length = 0
+        while length < min(len(prefix), len(path)) and prefix[length] == path[length]:
+            length += 1
+        prefix = prefix[:length]
+    return prefix[: len(prefix) - len(prefix) % STEP]
+
+
+# --- Access ----------------------------------------------------------------------------
+
+
+def lesson_course(*, lesson: LessonPage) -> CoursePage | None:
+    """The course a lesson belongs to (live or not), read once per lesson object."""
+    if not hasattr(lesson, "_courses_course"):
+        lesson._courses_course = (
+            CoursePage.objects.filter(path=_parent_path(lesson.path)).first()
+            if lesson.path
+            else None
+        )
+    return lesson._courses_course
+
+
+def lesson_is_available(*, user, lesson: LessonPage) -> bool:
+    """May ``user`` read ``lesson`` and answer its checks?
+
+    The one place that decides it. Until cohorts exist a published lesson of a published
+    course is open to every signed-in person; trainers (and site admins) may always look.
+    Cohorts will narrow this to the lessons released to a person's cohort.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user_is_trainer(user):
+        return True
+    course = lesson_course(lesson=lesson)
+    return bool(lesson.live and course is not None and course.live)
+
+
+# --- Outlines and progress ------------------------------------------------------------
+
+
+@dataclass
+class CourseProgress:
+    """Where one person is in one course: the live lessons, which are done, what is next."""
+
+    lessons: list[LessonPage] = field(default_factory=list)
+    done_ids: set[int] = field(default_factory=set)
+    completed: bool = False
+
+    @property
+    def lesson_count(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.pk in self.done_ids)
+
+    @property
+    def percent(self) -> int:
+        if not self.lessons:
+            return 100 if self.completed else 0
+        return round(100 * self.done_count / self.lesson_count)
+
+    @property
+    def minutes(self) -> int:
+        return sum(lesson.minutes for lesson in self.lessons)
+
+    @property
+    def started(self) -> bool:
+        return self.done_count > 0 or self.completed
+
+    @property
+    def next_lesson(self) -> LessonPage | None:
+        """The first live lesson not done yet; None when every lesson is done."""
+        return next((lesson for lesson in self.lessons if lesson.pk not in self.done_ids), None)
+
+    def is_done(self, lesson: LessonPage) -> bool:
+        return lesson.pk in self.done_ids
+
+
+def course_lessons_map(
+    *, courses: list[CoursePage], with_competencies: bool = False
+) -> dict[int, list[LessonPage]]:
+    """The live lessons of each course, in tree order, in one query (two with competencies).
+
+    Lesson bodies are not loaded: outlines need titles, minutes and addresses only.
+    """
+    if not courses:
+        return {}
+    by_path = {course.path: course.pk for course in courses}
+    lessons = (
+        _with_parent_path(LessonPage.objects.live())
+        .filter(path__startswith=_common_prefix(by_path), parent_path__in=list(by_path))
+        .defer("body")
+        .order_by("path")
+    )
+    if with_competencies:
+        lessons = lessons.prefetch_related("competencies")
+    outline: dict[int, list[LessonPage]] = {course.pk: [] for course in courses}
+    for lesson in lessons:
+        outline[by_path[lesson.parent_path]].append(lesson)
+    return outline
+
+
+def course_progress_map(
+    *,
+    user,
+    courses: list[CoursePage],
+    lessons_map: dict[int, list[LessonPage]] | None = None,
+) -> dict[int, CourseProgress]:
+    """Each course's progress for ``user``, in at most three queries for any number."""
+    if not courses:
+        return {}
+    if lessons_map is None:
+        lessons_map = course_lessons_map(courses=courses)
+    done_ids: set[int] = set()
+    completed_ids: set[int] = set()
+    if getattr(user, "is_authenticated", False):
+        prefix = _common_prefix(course.path for course in courses)
+        done_ids = set(
+            LessonCompletion.objects.filter(user=user, lesson__path__startswith=prefix).values_list(
+                "lesson_id", flat=True
+            )
+        )
+        completed_ids = set(
+            CourseCompletion.objects.filter(
+                user=user, course_id__in=[course.pk for course in courses]
+            ).values_list("course_id", flat=True)
+        )
+    return {
+        course.pk: CourseProgress(
+            lessons=lessons_map.get(course.pk, []),
+            done_ids=done_ids,
+            completed=course.pk in completed_ids,
+        )
+        for course in courses
+    }
+
+
+def _competencies_of(course: CoursePage, lessons: list[LessonPage]) -> list[Competency]:
+    """What a course covers: its own competencies and those of its live lessons."""
+    found = {competency.pk: competency for competency in course.competencies.all()}
+    for lesson in lessons:
+        for competency in lesson.competencies.all():
+            found.setdefault(competency.pk, competency)
+    return sorted(found.values(), key=lambda competency: (competency.sort_order, competency.name))
+
+
+# --- The catalogue --------------------------------------------------------------------
+
+
+@dataclass
+class CourseCard:
+    course: CoursePage
+    progress: CourseProgress
+    competencies: list[Competency]
+
+
+def catalogue_competencies(*, index: CourseIndexPage) -> list[Competency]:
+    """The competencies covered by live courses (or their live lessons) in a catalogue."""
+    courses = CoursePage.objects.live().child_of(index)
+    lessons = LessonPage.objects.live().descendant_of(index)
+    return list(
+        Competency.objects.filter(
+            Q(pk__in=courses.values("competencies")) | Q(pk__in=lessons.values("competencies"))
+        ).order_by("sort_order", "name")
+    )
+
+
+def _search_course_ids(*, index: CourseIndexPage, query: str) -> list[int]:
+    """Courses matching ``query`` in their own text or in a lesson's, best matches first."""
+    ranked = [page.pk for page in CoursePage.objects.live().child_of(index).search(query)]
+    lesson_parents = [
+        _parent_path(lesson.path)
+        for lesson in LessonPage.objects.live().descendant_of(index).search(query)
+    ]
+    if lesson_parents:
+        by_path = dict(
+            CoursePage.objects.live()
+            .child_of(index)
+            .filter(path__in=lesson_parents)
+            .values_list("path", "pk")
+        )
+        for path in lesson_parents:
+            if path in by_path and by_path[path] not in ranked:
+                ranked.append(by_path[path])
+    return ranked
+
+
+def catalogue_courses(
+    *,
+    index: CourseIndexPage,
+    audience: str = "",
+    competency: Competency | None = None,
+    query: str = "",
+) -> list[CoursePage]:
+    """The live courses of a catalogue that match the filters, in catalogue order.
+
+    ``audience`` "managers" or "employees" includes the courses for everyone; a competency
+    matches courses that cover it themselves or through one of their live lessons; a search
+    looks in courses and their lessons and puts the best matches first.
+    """
+    courses = CoursePage.objects.live().child_of(index)
+    if audience in (Audience.MANAGERS, Audience.EMPLOYEES):
+        courses = courses.filter(audience__in=[audience, Audience.EVERYONE])
+    elif audience == Audience.EVERYONE:
+        courses = courses.filter(audience=Audience.EVERYONE)
+    if competency is not None:
+        lesson_parents = _with_parent_path(
+            LessonPage.objects.live().filter(competencies=competency)
+        ).values("parent_path")
+        covering = CoursePage.objects.filter(competencies=competency).values("pk")
+        courses = courses.filter(Q(pk__in=covering) | Q(path__in=lesson_parents))
+    ranked: list[int] = []
+    if query:
+        ranked = _search_course_ids(index=index, query=query)
+        courses = courses.filter(pk__in=ranked)
+    courses = courses.select_related("cover_image").prefetch_related(
+        "competencies", "cover_image__renditions"
+    )
+    found = list(courses.order_by("path"))
+    if query:
+        rank = {pk: position for position, pk in enumerate(ranked)}
+        found.sort(key=lambda course: rank[course.pk])
+    return found
+
+
+def catalogue_cards(
+    *,
+    user,
+    index: CourseIndexPage,
+    audience: str = "",
+    competency: Competency | None = None,
+    query: str = "",
+) -> list[CourseCard]:
+    """Everything the catalogue shows for each matching course, in a fixed number of queries."""
+    courses = catalogue_courses(index=index, audience=audience, competency=competency, query=query)
+    lessons_map = course_lessons_map(courses=courses, with_competencies=True)
+    progress = course_progress_map(user=user, courses=courses, lessons_map=lessons_map)
+    return [
+        CourseCard(
+            course=course,
+            progress=progress[course.pk],
+            competencies=_competencies_of(course, lessons_map[course.pk]),
+        )
+        for course in courses
+    ]
+
+
+def catalogue_first() -> CourseIndexPage | None:
+    """The site's course catalogue: the first live one in the tree."""
+    return CourseIndexPage.objects.live().order_by("path").first()
+
+
+# --- One course -----------------------------------------------------------------------
+
+
+@dataclass
+class CourseOverview:
+    progress: CourseProgress
+    competencies: list[Competency]
+    signed_in: bool
+
+
+def course_overview(*, user, course: CoursePage) -> CourseOverview:
+    """A course's outline, what it covers and the person's progress in it."""
+    lessons_map = course_lessons_map(courses=[course], with_competencies=True)
+    return CourseOverview(
+        progress=course_progress_map(user=user, courses=[course], lessons_map=lessons_map)[
+            course.pk
+        ],
+        competencies=_competencies_of(course, lessons_map[course.pk]),
+        signed_in=getattr(user, "is_authenticated", False),
+    )
+
+
+def courses_in_progress(*, user) -> list[tuple[CoursePage, CourseProgress]]:
+    """Live courses the person has started (a lesson done) and not completed yet."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    started_paths = _with_parent_path(
+        LessonPage.objects.live().filter(completions__user=user)
+    ).values("parent_path")
+    courses = list(
+        CoursePage.objects.live()
+        .filter(path__in=started_paths)
+        .exclude(pk__in=CourseCompletion.objects.filter(user=user).values("course_id"))
+        .order_by("path")
+    )
+    progress = course_progress_map(user=user, courses=courses)
+    return [(course, progress[course.pk]) for course in courses]
+
+
+# --- One lesson -----------------------------------------------------------------------
+
+
+def knowledge_check_block(*, lesson: LessonPage, block_id: str):
+    """The knowledge-check block with this id in the lesson's live body, or None."""
+    body: StreamValue = lesson.body
+    for child in body:
+        if child.id == block_id and child.block_type == "knowledge_check":
+            return child
+    return None
+
+
+def lesson_competencies(*, lesson: LessonPage) -> list[Competency]:
+    """The competencies a lesson's checks give evidence for: its own, else its course's."""
+    own = list(lesson.competencies.all())
+    if own:
+        return own
+    course = lesson_course(lesson=lesson)
+    return list(course.competencies.all()) if course is not None else []
+
+
+def latest_attempts(*, user, lesson: LessonPage) -> dict[str, KnowledgeCheckAttempt]:
+    """The person's most recent attempt at each knowledge check of a lesson, by block id."""
+    if not getattr(user, "is_authenticated", False) or lesson.pk is None:
+        return {}
+    mine = KnowledgeCheckAttempt.objects.filter(user=user, lesson=lesson)
+    last_ids = mine.values("block_id").annotate(last=Max("pk")).values("last")
+    return {attempt.block_id: attempt for attempt in mine.filter(pk__in=last_ids)}
+
+
+@dataclass(frozen=True)
+class ChoiceRow:
+    """One answer of a knowledge check as the page shows it."""
+
+    index: int
+    text: str
+    correct: bool
+    chosen: bool
+
+
+def knowledge_check_rows(value, attempt: KnowledgeCheckAttempt | None) -> list[ChoiceRow]:
+    """The answers of a check, marked with what the person chose in ``attempt``."""
+    chosen = set(attempt.selected) if attempt is not None else set()
+    return [
+        ChoiceRow(index=i, text=choice["text"], correct=bool(choice["correct"]), chosen=i in chosen)
+        for i, choice in enumerate(value["choices"])
+    ]
+
+
+@dataclass
+class LessonOverview:
+    course: CoursePage | None
+    progress: CourseProgress
+    position: int | None  # 1-based among the live lessons; None in a draft preview
+    previous: LessonPage | None
+    next: LessonPage | None
+    done: bool
+    body: list[tuple] = field(default_factory=list)  # (stream child, latest attempt or None)
+
+
+def lesson_overview(*, user, lesson: LessonPage) -> LessonOverview:
+    """Everything around a lesson's body: its course, neighbours, progress, check results."""
+    course = lesson_course(lesson=lesson)
+    progress = (
+        course_progress_map(user=user, courses=[course])[course.pk]
+        if course is not None
+        else CourseProgress()
+    )
+    ids = [item.pk for item in progress.lessons]
+    position = ids.index(lesson.pk) if lesson.pk in ids else None
+    attempts = latest_attempts(user=user, lesson=lesson)
+    return LessonOverview(
+        course=course,
+        progress=progress,
+        position=None if position is None else position + 1,
+        previous=progress.lessons[position - 1] if position else None,
+        next=(
+            progress.lessons[position + 1]
+            if position is not None and position + 1 < len(ids)
+            else None
+        ),
+        done=lesson.pk in progress.done_ids,
+        body=[(child, attempts.get(child.id)) for child in lesson.body],
+    )

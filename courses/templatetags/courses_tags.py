@@ -1,0 +1,56 @@
+"""Template helpers for course pages and for the site header."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from ..selectors import catalogue_first, knowledge_check_rows
+
+register = template.Library()
+
+_UNSET = object()
+
+
+def request_catalogue_url(request) -> str:
+    """The address of the course catalogue, or "" when there is none; looked up once per
+    request however often a page asks."""
+    cached = getattr(request, "_courses_catalogue_url", _UNSET) if request is not None else _UNSET
+    if cached is not _UNSET:
+        return cached
+    index = catalogue_first()
+    url = (index.get_url(request) or "") if index is not None else ""
+    if request is not None:
+        request._courses_catalogue_url = url
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_url(context) -> str:
+    """``{% catalogue_url as url %}``: the course catalogue's address, or ""."""
+    return request_catalogue_url(context.get("request"))
+
+
+@register.simple_tag
+def check_rows(value, attempt=None):
+    """The answers of a knowledge-check block, marked with the person's latest choices."""
+    return knowledge_check_rows(value, attempt or None)
+
+
+@register.filter
+def minutes_text(minutes) -> str:
+    """A duration in minutes as people say it: "45 min", "1 h 20 min"."""
+    try:
+        minutes = int(minutes)
+    except (TypeError, ValueError):
+        return ""
+    hours, rest = divmod(max(minutes, 0), 60)
+    if hours and rest:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
+    if hours:
+        return _("%(hours)d h") % {"hours": hours}
+    return _("%(minutes)d min") % {"minutes": rest}
+
+
+@register.filter
+def done(progress, lesson) -> bool:
+    """Whether ``lesson`` is done in ``progress`` (a CourseProgress)."""
+    return bool(progress) and progress.is_done(lesson)
