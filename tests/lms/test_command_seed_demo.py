@@ -1,23 +1,55 @@
 """manage.py seed_demo: a believable company, demo accounts, and no surprises."""
 
 import io
+import json
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.utils.html import strip_tags
 
 from cms.models import HomePage, Platform, SiteSettings, StandardPage
+from competencies.models import Competency
+from courses.models import Audience, CourseIndexPage, CoursePage, LessonPage
 from people.models import BusinessUnit, User
 from people.roles import user_is_advocacy_lead, user_is_hr, user_is_site_admin, user_is_trainer
 
 DEMO_EMAILS = [f"{name}@spoke.example" for name in
                ("learner", "manager", "trainer", "hr", "lead", "admin")]  # fmt: skip
+DEMO_COURSES = {
+    "Social media literacy for managers": Audience.MANAGERS,
+    "Speaking for yourself online": Audience.EMPLOYEES,
+    "Plan B: updating customers when things go wrong": Audience.EVERYONE,
+}
 
 
 def _seed():
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
+
+
+def _course_pages():
+    """Every page of the course catalogue with its revisions and competencies."""
+    pages = []
+    for model in (CourseIndexPage, CoursePage, LessonPage):
+        for page in model.objects.order_by("pk"):
+            pages.append({
+                "pk": page.pk,
+                "path": page.path,
+                "title": page.title,
+                "live": page.live,
+                "latest_revision": page.latest_revision_id,
+                "live_revision": page.live_revision_id,
+                "last_published_at": page.last_published_at,
+                "revisions": page.revisions.count(),
+                "body": list(page.body.raw_data) if model is LessonPage else None,
+                "competencies": (
+                    None if model is CourseIndexPage
+                    else sorted(page.competencies.values_list("pk", flat=True))
+                ),
+            })  # fmt: skip
+    return pages
 
 
 def _snapshot():
@@ -27,7 +59,17 @@ def _snapshot():
         "pages": list(StandardPage.objects.order_by("pk").values("pk", "title", "live")),
         "revisions": HomePage.objects.get().revisions.count(),
         "platforms": list(Platform.objects.order_by("pk").values()),
+        "competencies": list(Competency.objects.order_by("pk").values()),
+        "course_pages": _course_pages(),
     }
+
+
+def _lessons(course):
+    return LessonPage.objects.child_of(course).order_by("path")
+
+
+def _words(html: str) -> int:
+    return len(strip_tags(html).split())
 
 
 @pytest.mark.django_db
@@ -80,6 +122,8 @@ def test_running_twice_changes_nothing():
     assert _snapshot() == before
     assert "0 units, 0 people written" in output
     assert "0 pages, 0 platforms, 0 settings written" in output
+    assert "competency framework: 0 competencies written" in output
+    assert "courses: 0 pages written" in output
 
 
 @pytest.mark.django_db
@@ -98,3 +142,116 @@ def test_demo_pages_are_published(client):
     assert "Learn to speak for Kestrel Rail online" in client.get("/").content.decode()
     assert client.get("/about/").status_code == 200
     assert client.get("/help/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_seeds_a_competency_framework():
+    """Eight to twelve competencies, some core, some needed on a bad day, each explained."""
+    _seed()
+    competencies = Competency.objects.all()
+    assert 8 <= competencies.count() <= 12
+    assert 3 <= competencies.filter(is_core=True).count() <= 7
+    assert 2 <= competencies.filter(is_crisis_readiness=True).count() <= 4
+    assert competencies.filter(is_core=False, is_crisis_readiness=False).exists()
+    for competency in competencies:
+        assert competency.area, competency
+        assert len(competency.description.split()) >= 12, competency
+    assert len({c.sort_order for c in competencies}) == competencies.count()
+
+
+@pytest.mark.django_db
+def test_seeds_the_three_courses_live_with_four_to_six_lessons():
+    """The catalogue, and the three named courses for their audiences, all published."""
+    _seed()
+    index = CourseIndexPage.objects.get(slug="courses")
+    assert index.live
+    assert index.get_parent().specific_class is HomePage
+    courses = CoursePage.objects.child_of(index)
+    assert {course.title: course.audience for course in courses} == DEMO_COURSES
+    for course in courses:
+        assert course.live, course
+        assert course.summary
+        assert 3 <= len(course.outcome_list) <= 7, course
+        lessons = _lessons(course)
+        assert 4 <= lessons.count() <= 6, course
+        for lesson in lessons:
+            assert lesson.live, lesson
+            assert lesson.summary, lesson
+            assert 5 <= lesson.minutes <= 12, lesson
+            assert lesson.live_revision_id == lesson.latest_revision_id, lesson
+
+
+@pytest.mark.django_db
+def test_courses_and_lessons_have_competencies_that_persist_on_the_live_pages():
+    """Each course covers competencies; lessons name a subset of their course's, or none."""
+    _seed()
+    for course in CoursePage.objects.all():
+        covered = set(course.competencies.values_list("slug", flat=True))
+        assert covered, course
+        published = set(
+            course.live_revision.as_object().competencies.values_list("slug", flat=True)
+        )
+        assert published == covered, course
+        for lesson in _lessons(course):
+            assert set(lesson.competencies.values_list("slug", flat=True)) <= covered, lesson
+    assert LessonPage.objects.filter(competencies__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_every_lesson_has_real_text_and_a_valid_knowledge_check():
+    """Every lesson body validates, has 250 to 500 words of text and a check with an answer."""
+    _seed()
+    lessons = LessonPage.objects.all()
+    assert lessons.count() >= 12
+    for lesson in lessons:
+        stream_block = lesson.body.stream_block
+        stream_block.clean(stream_block.to_python(lesson.body.get_prep_value()))
+        lesson.full_clean()
+        kinds = [block.block_type for block in lesson.body]
+        assert not {"image", "video"} & set(kinds), lesson  # no media files in the demo
+        assert "heading" in kinds, lesson
+        text = sum(
+            _words(block.value.source) for block in lesson.body if block.block_type == "text"
+        )
+        assert 250 <= text <= 500, (lesson, text)
+        checks = [block.value for block in lesson.body if block.block_type == "knowledge_check"]
+        assert checks, lesson
+        for check in checks:
+            assert 3 <= len(check["choices"]) <= 4, check["question"]
+            assert any(choice["correct"] for choice in check["choices"]), check["question"]
+            assert not all(choice["correct"] for choice in check["choices"]), check["question"]
+            assert _words(check["explanation"].source) >= 10, check["question"]
+    with_practice = [lesson for lesson in lessons if any(
+        block.block_type == "try_it" for block in lesson.body)]  # fmt: skip
+    assert len(with_practice) > lessons.count() / 2
+
+
+@pytest.mark.django_db
+def test_no_placeholder_text_anywhere():
+    """No lorem ipsum in the competencies, courses or lessons."""
+    _seed()
+    texts = [json.dumps(list(Competency.objects.values()), default=str)]
+    for page in [*CoursePage.objects.all(), *LessonPage.objects.all()]:
+        texts.append(page.title)
+        texts.append(page.summary)
+        texts.append(getattr(page, "outcomes", ""))
+        if isinstance(page, LessonPage):
+            texts.append(json.dumps(page.body.get_prep_value()))
+    texts.append(CourseIndexPage.objects.get().intro)
+    everything = " ".join(texts).lower()
+    for placeholder in ("lorem", "ipsum", "todo", "tbd", "xxx"):
+        assert placeholder not in everything, placeholder
+
+
+@pytest.mark.django_db
+def test_every_course_and_lesson_page_renders_for_a_learner(client):
+    """The catalogue, each course and each lesson answer 200 to a signed-in learner."""
+    _seed()
+    client.force_login(User.objects.get(email="learner@spoke.example"))
+    pages = [CourseIndexPage.objects.get(), *CoursePage.objects.all(), *LessonPage.objects.all()]
+    for page in pages:
+        response = client.get(page.url)
+        assert response.status_code == 200, page.url
+    content = client.get(LessonPage.objects.get(slug="holding-statements").url).content.decode()
+    assert "Say something useful, early" in content
+    assert "Which of these belong in a holding statement?" in content
