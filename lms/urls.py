@@ -14,6 +14,10 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("competencies/", include("competencies.urls")),
     path("learn/", include("courses.urls")),
+    # Everyone logs in through allauth, so e-mail verification, two-factor and rate limits
+    # apply to the admins too; the admins' own password-only log-in pages are not used.
+    path("admin/login/", views.admin_login),
+    path("django-admin/login/", views.admin_login),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

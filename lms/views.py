@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail import hooks
@@ -26,6 +27,22 @@ def dashboard(request):
     panels.sort(key=lambda panel: (panel.order, panel.title))
     roles = [ROLE_LABELS[key] for key in user_roles(request.user)]
     return render(request, "lms/dashboard.html", {"panels": panels, "role_labels": roles})
+
+
+@require_GET
+def admin_login(request):
+    """Stand in for the Wagtail and Django admins' own log-in pages.
+
+    Those pages ask for a password only; sending everyone through allauth's log-in keeps
+    e-mail verification, two-factor authentication and rate limits in force for admins
+    too. Someone already signed in who lacks admin rights lands on their dashboard, where
+    the admin's "no permission" message is shown, instead of looping back to log in.
+    """
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    url = reverse("account_login")
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def _check_database() -> str:

@@ -76,6 +76,6 @@ ROLE_FIXTURES = ["learner", "manager", "trainer", "hr", "lead", "site_admin"]
 
 
 @pytest.fixture(params=ROLE_FIXTURES)
-def any_person(request):
+def any_person(request, db):
     """Each role in turn."""
     return request.getfixturevalue(request.param)

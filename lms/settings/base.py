@@ -222,6 +222,8 @@ WAGTAILADMIN_BASE_URL = env.str("SPOKE_BASE_URL", default="http://127.0.0.1:8000
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's reset, with its rate limits
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests; the site works offline
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 # --- Security shared by every environment -----------------------------------------------

@@ -5,7 +5,9 @@ set, e-mail printed on the console, e-mail verification optional.
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import VAR_DIR, env
+
+VAR_DIR.mkdir(exist_ok=True)  # SQLite and media live here; a fresh clone has no var/ yet
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="spoke-local-development-key-not-for-production")

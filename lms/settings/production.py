@@ -19,8 +19,15 @@ def _required(name: str) -> str:
 
 
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
-ALLOWED_HOSTS = [host.strip() for host in _required("DJANGO_ALLOWED_HOSTS").split(",") if host]
+ALLOWED_HOSTS = [
+    host.strip() for host in _required("DJANGO_ALLOWED_HOSTS").split(",") if host.strip()
+]
+# Links in e-mails point here; a default of localhost would send people nowhere.
+WAGTAILADMIN_BASE_URL = _required("SPOKE_BASE_URL")
 SPOKE_DEMO_ALLOWED = False
+EMAIL_BACKEND = env.str(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
+)
 
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"

@@ -113,3 +113,18 @@ def test_navigation_shows_what_each_role_may_use(client, request, about_page, ro
     assert ('href="/django-admin/"' in content) is (role == "site_admin")
     assert ('href="/dashboard/"' in content) is (role != "anonymous")
     assert ('href="/accounts/login/"' in content) is (role == "anonymous")
+
+
+@pytest.mark.parametrize("url", ["/admin/login/", "/django-admin/login/"])
+def test_admin_log_in_pages_go_through_allauth(client, db, url):
+    """The admins' password-only log-in pages send visitors to allauth's, keeping `next`."""
+    response = client.get(f"{url}?next=/admin/pages/")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Fpages%2F"
+
+
+def test_admin_log_in_cannot_bypass_two_factor(client, trainer, password):
+    """Posting a password to the admin's log-in URL does not sign anyone in."""
+    response = client.post("/admin/login/", {"username": trainer.email, "password": password})
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert "_auth_user_id" not in client.session

@@ -1,0 +1,117 @@
+"""A real Celery worker on a real Redis, in a thread of the test process.
+
+The worker shares the process with the test, so it sees the same settings, the same test
+database (committed rows only: use ``transactional_db``) and the same ``mail.outbox``.
+Redis comes from REDIS_URL, or redis://127.0.0.1:6379/15 when it is unset. Each test
+session uses a queue of its own, so runs that share a Redis never take each other's tasks.
+"""
+
+import os
+import uuid
+
+import kombu.pools
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from django.db import connections
+
+from lms.celery import app as celery_app
+from tests.conftest import require_service
+
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+QUEUE = f"spoke-integration-{uuid.uuid4().hex[:12]}"
+
+# What the test changes on the app, and nothing else: the real broker, results (so a test
+# can wait for its task), tasks sent to workers, and a worker that leaves logging alone.
+WORKER_CONF = {
+    "broker_url": REDIS_URL,
+    "result_backend": REDIS_URL,
+    "task_always_eager": False,
+    "task_default_queue": QUEUE,
+    "worker_hijack_root_logger": False,
+    "worker_enable_remote_control": False,
+    "broker_connection_retry_on_startup": False,
+    "broker_connection_max_retries": 1,
+}
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _restore_migrated_rows(django_db_setup, django_db_blocker):
+    """Once this folder's tests are done, put back the rows the migrations created.
+
+    Its tests run in real transactions (the worker reads what they commit), and each
+    one ends by emptying every table; ``serialized_rollback`` refills them only for the next
+    such test. Tests that run afterwards expect the migrated rows (role groups, the Wagtail
+    tree), so refill them once more.
+    """
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
+def redis_reachable(url: str) -> bool:
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def _forget_connections(app) -> None:
+    """Drop what the app cached from its configuration: broker pool, producers, result
+    backend and queues, so that they are built again from the current ``app.conf``."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()  # closes the pooled broker connections and forgets the pools
+    app._backend_cache = None
+    if hasattr(app._local, "backend"):
+        del app._local.backend
+    for name in ("queues", "default_queue", "default_exchange", "router"):
+        app.amqp.__dict__.pop(name, None)
+    app.amqp._rtable = None
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A worker consuming this session's queue on the real Redis; yields the Celery app.
+
+    The app's configuration is restored afterwards, so every other test runs tasks eagerly.
+    """
+    require_service(redis_reachable(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
+    saved = {key: celery_app.conf[key] for key in WORKER_CONF}
+    celery_app.conf.update(WORKER_CONF)
+    _forget_connections(celery_app)
+    try:
+        with start_worker(
+            celery_app,
+            pool="solo",
+            perform_ping_check=False,
+            loglevel="WARNING",
+            shutdown_timeout=20,
+            queues=[QUEUE],
+        ):
+            yield celery_app
+    finally:
+        celery_app.conf.update(saved)
+        _forget_connections(celery_app)
+        celery_app.set_current()
+        celery_app.set_default()
+        _purge_queue()
+        # The worker thread closes its own connections after each task; this is for the
+        # main thread, whose connection the worker's Django fixup may have closed.
+        connections.close_all()
+
+
+def _purge_queue() -> None:
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.delete(QUEUE)
+    except redis.RedisError:
+        pass
+    finally:
+        client.close()
