@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.db import connections
 
 from people import roles
 from people.models import User
@@ -19,6 +20,19 @@ def require_service(available: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (CI must provide it)")
     pytest.skip(reason)
+
+
+def reload_migrated_rows() -> None:
+    """Put back the rows the migrations created (role groups, the Wagtail tree, platforms).
+
+    Tests that run in real transactions (a live server, a Celery worker) end by emptying
+    every table, and ``serialized_rollback`` refills them only for the next such test. A
+    folder of such tests calls this once it is done, so the tests after it find the rows.
+    """
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from celery.contrib.testing.worker import start_worker
 from django.db import connections
 
 from lms.celery import app as celery_app
-from tests.conftest import require_service
+from tests.conftest import reload_migrated_rows, require_service
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 QUEUE = f"spoke-integration-{uuid.uuid4().hex[:12]}"
@@ -37,19 +37,11 @@ WORKER_CONF = {
 
 @pytest.fixture(scope="package", autouse=True)
 def _restore_migrated_rows(django_db_setup, django_db_blocker):
-    """Once this folder's tests are done, put back the rows the migrations created.
-
-    Its tests run in real transactions (the worker reads what they commit), and each
-    one ends by emptying every table; ``serialized_rollback`` refills them only for the next
-    such test. Tests that run afterwards expect the migrated rows (role groups, the Wagtail
-    tree), so refill them once more.
-    """
+    """Once this folder's tests are done (the worker reads what they commit, so they run in
+    real transactions), put back the rows the migrations created."""
     yield
     with django_db_blocker.unblock():
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
+        reload_migrated_rows()
 
 
 def redis_reachable(url: str) -> bool:
