@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "cms",
     "competencies",
     "courses",
+    "cohorts",
     "lms",
     # Wagtail
     "wagtail.contrib.forms",
