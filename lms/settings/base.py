@@ -137,7 +137,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Day-before and hour-before session reminders; each is sent once however often it runs.
+    "cohorts-session-reminders": {
+        "task": "cohorts.tasks.session_reminders_send",
+        "schedule": 600.0,
+    },
+}
 
 # --- Auth and accounts ------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Factories for every app's models; tests import them from here."""
 
+from .cohorts import CohortFactory, EnrollmentFactory, SessionFactory
 from .competencies import CompetencyFactory
 from .courses import (
     CourseIndexPageFactory,
@@ -13,10 +14,13 @@ from .people import BusinessUnitFactory, UserFactory, add_role
 
 __all__ = [
     "BusinessUnitFactory",
+    "CohortFactory",
     "CompetencyFactory",
     "CourseIndexPageFactory",
     "CoursePageFactory",
+    "EnrollmentFactory",
     "LessonPageFactory",
+    "SessionFactory",
     "UserFactory",
     "add_role",
     "course_with_lessons",
