@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cohorts"
+
+urlpatterns = [
+    path("cohort/<int:pk>/", views.cohort_detail, name="detail"),
+    path("cohort/<int:pk>/calendar.ics", views.cohort_calendar_download, name="calendar_ics"),
+    path("calendar/", views.calendar_feed_page, name="calendar"),
+    path("calendar/reset/", views.calendar_feed_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", views.personal_feed, name="feed"),
+]
