@@ -2,14 +2,19 @@
 
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core import mail
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from cms.models import HomePage, Platform, SiteSettings, StandardPage
+from cohorts.models import Attendance, Cohort, Enrollment, Session
 from competencies.models import Competency
+from core.models import NotificationLog
 from courses.models import Audience, CourseIndexPage, CoursePage, LessonPage
 from people.models import BusinessUnit, User
 from people.roles import user_is_advocacy_lead, user_is_hr, user_is_site_admin, user_is_trainer
@@ -52,6 +57,17 @@ def _course_pages():
     return pages
 
 
+def _with_pks(model, *relations):
+    """Every row of ``model`` with the primary keys of its many-to-many ``relations``."""
+    rows = []
+    for obj in model.objects.order_by("pk"):
+        row = {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields}
+        for name in relations:
+            row[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+        rows.append(row)
+    return rows
+
+
 def _snapshot():
     return {
         "users": list(User.objects.order_by("pk").values()),
@@ -61,6 +77,10 @@ def _snapshot():
         "platforms": list(Platform.objects.order_by("pk").values()),
         "competencies": list(Competency.objects.order_by("pk").values()),
         "course_pages": _course_pages(),
+        "cohorts": _with_pks(Cohort, "trainers", "allowed_units"),
+        "sessions": _with_pks(Session, "lessons"),
+        "enrollments": list(Enrollment.objects.order_by("pk").values()),
+        "attendance": list(Attendance.objects.order_by("pk").values()),
     }
 
 
@@ -124,6 +144,9 @@ def test_running_twice_changes_nothing():
     assert "0 pages, 0 platforms, 0 settings written" in output
     assert "competency framework: 0 competencies written" in output
     assert "courses: 0 pages written" in output
+    assert "cohorts: 0 cohorts, 0 sessions, 0 enrollments, 0 attendance written" in output
+    for rows in ("cohorts", "sessions", "enrollments", "attendance"):
+        assert before[rows], rows
 
 
 @pytest.mark.django_db
@@ -255,3 +278,113 @@ def test_every_course_and_lesson_page_renders_for_a_learner(client):
     content = client.get(LessonPage.objects.get(slug="holding-statements").url).content.decode()
     assert "Say something useful, early" in content
     assert "Which of these belong in a holding statement?" in content
+
+
+DEMO_COHORTS = {
+    "finished": "Managers go first · pilot group",
+    "running": "Speaking for yourself · support and retail",
+    "scheduled": "Plan B · open group for operations and support",
+    "full": "Plan B · control room evening group",
+    "cancelled": "Managers go first · winter group",
+}
+
+
+def _cohort(state: str) -> Cohort:
+    return Cohort.objects.get(name=DEMO_COHORTS[state])
+
+
+@pytest.mark.django_db
+def test_seeds_a_cohort_in_every_state():
+    """Finished, running, scheduled (open), full and cancelled, each run by the trainer with
+    three to five sessions covering its course's lessons in order."""
+    _seed()
+    expected = {
+        "finished": Cohort.Status.FINISHED,
+        "running": Cohort.Status.RUNNING,
+        "scheduled": Cohort.Status.SCHEDULED,
+        "full": Cohort.Status.SCHEDULED,
+        "cancelled": Cohort.Status.CANCELLED,
+    }
+    assert {state: _cohort(state).status for state in expected} == expected
+    assert _cohort("scheduled").enrollment_mode == Cohort.EnrollmentMode.OPEN
+    for cohort in Cohort.objects.all():
+        assert cohort.is_published, cohort
+        assert [t.email for t in cohort.trainers.all()] == ["trainer@spoke.example"]
+        sessions = list(cohort.sessions.order_by("number"))
+        assert 3 <= len(sessions) <= 5, cohort
+        assert [s.number for s in sessions] == list(range(1, len(sessions) + 1))
+        assert sessions == sorted(sessions, key=lambda s: s.starts_at)
+        assert cohort.starts_at == sessions[0].starts_at
+        assert cohort.ends_at == max(s.ends_at for s in sessions)
+        for session in sessions:
+            assert session.place or session.video_url.startswith(
+                "https://meet.kestrelrail.example/"
+            ), session
+        covered = [lesson.pk for s in sessions for lesson in s.lessons.order_by("path")]
+        assert covered == list(_lessons(cohort.course).values_list("pk", flat=True)), cohort
+
+
+@pytest.mark.django_db
+def test_finished_cohort_has_attendance_and_completed_enrollments():
+    """Every session of the finished cohort has attendance for everyone, all completed."""
+    _seed()
+    cohort = _cohort("finished")
+    enrollments = cohort.enrollments.all()
+    assert enrollments.exists()
+    assert set(enrollments.values_list("status", flat=True)) == {Enrollment.Status.COMPLETED}
+    assert all(e.user.role == User.Role.MANAGER for e in enrollments)
+    for session in cohort.sessions.all():
+        assert session.attendance.count() == enrollments.count(), session
+    assert Attendance.objects.filter(
+        session__cohort=cohort, status=Attendance.Status.PRESENT
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_running_cohort_had_a_session_and_meets_again_this_week():
+    """The running cohort has a past session and its next one within seven days."""
+    _seed()
+    cohort = _cohort("running")
+    now = timezone.now()
+    assert cohort.sessions.filter(ends_at__lt=now).exists()
+    upcoming = cohort.sessions.filter(starts_at__gt=now).order_by("starts_at").first()
+    assert upcoming is not None
+    assert upcoming.starts_at - now <= timedelta(days=7)
+    units = set(cohort.enrollments.values_list("user__unit__slug", flat=True))
+    assert units <= {"customer-support", "retail"}
+
+
+@pytest.mark.django_db
+def test_full_cohort_has_a_waitlist_of_three_in_order():
+    """Capacity six, six enrolled, three waiting in the order they joined."""
+    _seed()
+    cohort = _cohort("full")
+    assert cohort.capacity == 6
+    assert cohort.enrollments.filter(status__in=Enrollment.HOLDS_A_PLACE).count() == 6
+    waiting = list(
+        cohort.enrollments.filter(status=Enrollment.Status.WAITLISTED).order_by("waitlisted_at")
+    )
+    assert len(waiting) == 3
+    times = [e.waitlisted_at for e in waiting]
+    assert times == sorted(times)
+    assert len(set(times)) == 3
+
+
+@pytest.mark.django_db
+def test_learner_is_enrolled_in_the_running_and_the_open_cohort():
+    """learner@ sees a running cohort and an upcoming one on their dashboard."""
+    _seed()
+    learner = User.objects.get(email="learner@spoke.example")
+    for state in ("running", "scheduled"):
+        enrollment = _cohort(state).enrollments.get(user=learner)
+        assert enrollment.status == Enrollment.Status.ENROLLED, state
+
+
+@pytest.mark.django_db
+def test_seeding_sends_no_messages(django_capture_on_commit_callbacks):
+    """Demo history is not news: no e-mail, nothing queued, nothing logged as sent."""
+    with django_capture_on_commit_callbacks(execute=True):  # what would follow a commit
+        _seed()
+    assert Cohort.objects.exists()
+    assert mail.outbox == []
+    assert NotificationLog.objects.count() == 0

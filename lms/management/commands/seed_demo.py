@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.demo import demo_cms_seed
+from cohorts.demo import demo_cohorts_seed
 from competencies.demo import demo_competencies_seed
 from core.demo import demo_guard
 from courses.demo import demo_courses_seed
@@ -13,7 +14,7 @@ from people.demo import ACCOUNTS, DEMO_PASSWORD, demo_people_seed
 class Command(BaseCommand):
     help = (
         "Seed demo content: Kestrel Rail's units, about 60 people, demo accounts for every "
-        "role, pages and platforms. Safe to run again; refused in production."
+        "role, pages, platforms, courses and cohorts. Safe to run again; refused in production."
     )
 
     def handle(self, *args, **options):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             ("site pages", demo_cms_seed),
             ("competency framework", demo_competencies_seed),
             ("courses", demo_courses_seed),
+            ("cohorts", demo_cohorts_seed),
         ]
         for label, seed in steps:
             written = seed()

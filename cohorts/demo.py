@@ -1,0 +1,296 @@
+"""Demo cohorts for Kestrel Rail: one of every state, run by the demo trainer.
+
+``seed_demo`` calls :func:`demo_cohorts_seed` after the courses. The cohorts are dated
+relative to the moment of the first run, so a fresh demo always shows one finished, one
+running (its next session this week), one open for self-enrolment, one full with a
+waitlist and one cancelled.
+
+The rows are written directly, not through ``cohorts.services``: the services refuse
+sessions in the past and finished cohorts, and they e-mail everyone invited, enrolled or
+cancelled. Demo history is not news to anyone, so nothing here sends a message.
+"""
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from courses.models import CoursePage, LessonPage
+from people.demo import ACCOUNTS
+from people.models import BusinessUnit, User
+
+from .models import Attendance, Cohort, Enrollment, Session
+
+TIME_ZONE = "Europe/Amsterdam"
+TRAINER = "trainer@spoke.example"
+LEARNER = "learner@spoke.example"
+ROOM = "Head office, Utrecht · 2nd floor, meeting room Viaduct"
+VIDEO = "https://meet.kestrelrail.example/"
+
+
+@dataclass(frozen=True)
+class DemoSession:
+    days: int  # from today, in the cohort's time zone
+    start: time
+    minutes: int
+    title: str
+    online: bool = False
+
+
+@dataclass(frozen=True)
+class DemoCohort:
+    name: str
+    course: str  # course slug
+    sessions: tuple[DemoSession, ...]
+    state: str  # finished, running, open, full, cancelled
+    units: tuple[str, ...]  # where the people come from
+    managers_only: bool = False
+    size: int = 0  # people holding a place (or invited, when cancelled)
+    waitlist: int = 0
+    capacity: int = 12
+    mode: str = Cohort.EnrollmentMode.ASSIGNED
+    open_to: tuple[str, ...] = ()  # allowed units for self-enrolment
+    with_learner: bool = False
+    video_room: str = ""
+
+
+COHORTS = [
+    DemoCohort(
+        name="Managers go first · pilot group",
+        course="social-media-literacy-for-managers",
+        state="finished",
+        units=(),
+        managers_only=True,
+        size=6,
+        capacity=8,
+        video_room="managers-pilot",
+        sessions=(
+            DemoSession(-70, time(9, 30), 120, "Kick-off: why this starts with us"),
+            DemoSession(-63, time(9, 30), 90, "Listening sprint review", online=True),
+            DemoSession(-56, time(9, 30), 120, "Who does what between the hub and the teams"),
+            DemoSession(-49, time(9, 30), 120, "Numbers that matter, and our first advocates"),
+        ),
+    ),
+    DemoCohort(
+        name="Speaking for yourself · support and retail",
+        course="speaking-for-yourself-online",
+        state="running",
+        units=("customer-support", "retail"),
+        size=10,
+        with_learner=True,
+        video_room="speaking-support-retail",
+        sessions=(
+            DemoSession(-14, time(14, 0), 90, "Your profile, seen by a stranger"),
+            DemoSession(-7, time(14, 0), 90, "The newspaper test, tried on real posts", True),
+            DemoSession(3, time(14, 0), 90, "What stays offline: colleagues and travellers"),
+            DemoSession(10, time(14, 0), 60, "When travellers talk about us", online=True),
+            DemoSession(17, time(14, 0), 90, "Show and tell: a post about your work"),
+        ),
+    ),
+    DemoCohort(
+        name="Plan B · open group for operations and support",
+        course="plan-b-updating-customers",
+        state="open",
+        units=("customer-support",),
+        size=4,
+        capacity=14,
+        mode=Cohort.EnrollmentMode.OPEN,
+        open_to=("operations", "customer-support"),
+        with_learner=True,
+        video_room="plan-b-open",
+        sessions=(
+            DemoSession(21, time(10, 0), 120, "Anatomy of a bad day online"),
+            DemoSession(28, time(10, 0), 90, "Holding statements and replies", online=True),
+            DemoSession(35, time(10, 0), 120, "Weekend cover, and a drill to finish"),
+        ),
+    ),
+    DemoCohort(
+        name="Plan B · control room evening group",
+        course="plan-b-updating-customers",
+        state="full",
+        units=("control-room", "operations"),
+        size=6,
+        waitlist=3,
+        capacity=6,
+        mode=Cohort.EnrollmentMode.OPEN,
+        open_to=("operations",),
+        video_room="plan-b-control-room",
+        sessions=(
+            DemoSession(12, time(18, 30), 90, "The first twenty minutes of a disruption"),
+            DemoSession(19, time(18, 30), 90, "Writing the holding statement live", True),
+            DemoSession(26, time(18, 30), 90, "Public reply, private follow-up", online=True),
+            DemoSession(33, time(18, 30), 90, "Closing the incident and what we learned"),
+        ),
+    ),
+    DemoCohort(
+        name="Managers go first · winter group",
+        course="social-media-literacy-for-managers",
+        state="cancelled",
+        units=(),
+        managers_only=True,
+        size=3,
+        capacity=8,
+        mode=Cohort.EnrollmentMode.INVITATION,
+        video_room="managers-winter",
+        sessions=(
+            DemoSession(40, time(9, 30), 120, "Kick-off: why this starts with us"),
+            DemoSession(47, time(9, 30), 120, "Listening, then the hub and the teams"),
+            DemoSession(54, time(9, 30), 120, "Measuring, and growing advocates", online=True),
+        ),
+    ),
+]
+
+# A few people missed a session: (person position, session position) -> status.
+ABSENCES = {(1, 2): Attendance.Status.ABSENT, (3, 1): Attendance.Status.EXCUSED,
+            (4, 3): Attendance.Status.ABSENT, (6, 1): Attendance.Status.EXCUSED}  # fmt: skip
+
+
+def _generated_staff():
+    """The generated staff (not the demo accounts), in a stable order."""
+    demo = [account.email for account in ACCOUNTS]
+    return User.objects.exclude(email__in=demo).filter(is_active=True).order_by("email")
+
+
+def _people(plan: DemoCohort, used: set[int]) -> list[User]:
+    staff = _generated_staff()
+    if plan.managers_only:
+        pool = list(staff.filter(role=User.Role.MANAGER))
+    else:
+        units = BusinessUnit.objects.filter(slug__in=plan.units)
+        pool = list(staff.filter(unit__in=units, role=User.Role.EMPLOYEE))
+    fresh = [person for person in pool if person.pk not in used]
+    wanted = plan.size + plan.waitlist - (1 if plan.with_learner else 0)
+    chosen = (fresh + [person for person in pool if person.pk in used])[:wanted]
+    if len(chosen) < wanted:
+        raise RuntimeError(f"Not enough demo staff for {plan.name!r}: run the people seed.")
+    used.update(person.pk for person in chosen)
+    if plan.with_learner:
+        chosen.insert(0, User.objects.get(email=LEARNER))
+    return chosen
+
+
+def _lesson_chunks(course: CoursePage, count: int) -> list[list[LessonPage]]:
+    """The course's lessons in order, spread over ``count`` sessions."""
+    lessons = list(LessonPage.objects.child_of(course).order_by("path"))
+    return [lessons[i * len(lessons) // count : (i + 1) * len(lessons) // count]
+            for i in range(count)]  # fmt: skip
+
+
+def _create(plan: DemoCohort, *, now: datetime, trainer: User, used: set[int]) -> dict[str, int]:
+    zone = zoneinfo.ZoneInfo(TIME_ZONE)
+    course = CoursePage.objects.get(slug=plan.course)
+    times = [
+        (
+            datetime.combine(now.date() + timedelta(days=s.days), s.start, tzinfo=zone),
+            datetime.combine(now.date() + timedelta(days=s.days), s.start, tzinfo=zone)
+            + timedelta(minutes=s.minutes),
+        )
+        for s in plan.sessions
+    ]
+    cohort = Cohort.objects.create(
+        course=course,
+        name=plan.name,
+        time_zone=TIME_ZONE,
+        capacity=plan.capacity,
+        enrollment_mode=plan.mode,
+        is_published=True,
+        cancelled_at=now - timedelta(days=2) if plan.state == "cancelled" else None,
+        # What cohorts.services._schedule_refresh keeps in step: first start, last end.
+        starts_at=min(start for start, _ in times),
+        ends_at=max(end for _, end in times),
+    )
+    cohort.trainers.add(trainer)
+    if plan.open_to:
+        cohort.allowed_units.set(BusinessUnit.objects.filter(slug__in=plan.open_to))
+
+    sessions = []
+    chunks = _lesson_chunks(course, len(plan.sessions))
+    for number, (demo, (starts_at, ends_at), lessons) in enumerate(
+        zip(plan.sessions, times, chunks, strict=True), 1
+    ):
+        session = Session.objects.create(
+            cohort=cohort,
+            number=number,
+            title=demo.title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place="" if demo.online else ROOM,
+            video_url=VIDEO + plan.video_room if demo.online else "",
+            # cohort_cancel raises the sequence so calendars drop the events.
+            sequence=1 if plan.state == "cancelled" else 0,
+        )
+        session.lessons.set(lessons)
+        sessions.append(session)
+
+    people = _people(plan, used)
+    first = cohort.starts_at
+    enrollments = []
+    for position, person in enumerate(people):
+        values = {"cohort": cohort, "user": person, "invited_by": trainer}
+        if plan.state == "cancelled":
+            values["status"] = Enrollment.Status.INVITED
+        elif position >= plan.size:  # the waitlist, first come first served
+            values["status"] = Enrollment.Status.WAITLISTED
+            values["waitlisted_at"] = now - timedelta(hours=50 - 12 * (position - plan.size))
+            values["invited_by"] = None
+        else:
+            values["status"] = (
+                Enrollment.Status.COMPLETED
+                if plan.state == "finished"
+                else Enrollment.Status.ENROLLED
+            )
+            values["enrolled_at"] = min(now, first) - timedelta(days=10, hours=position)
+            if plan.mode == Cohort.EnrollmentMode.OPEN:
+                values["invited_by"] = None
+        enrollments.append(Enrollment.objects.create(**values))
+
+    attendance = 0
+    for index, session in enumerate(sessions, 1):
+        if session.ends_at > now or plan.state == "cancelled":
+            continue
+        for position, enrollment in enumerate(enrollments, 1):
+            if enrollment.status not in Enrollment.HOLDS_A_PLACE:
+                continue
+            Attendance.objects.create(
+                session=session,
+                enrollment=enrollment,
+                status=ABSENCES.get((position, index), Attendance.Status.PRESENT),
+                recorded_by=trainer,
+            )
+            attendance += 1
+    return {
+        "cohorts": 1,
+        "sessions": len(sessions),
+        "enrollments": len(enrollments),
+        "attendance": attendance,
+    }
+
+
+@transaction.atomic
+def demo_cohorts_seed() -> dict[str, int]:
+    """Create the demo cohorts that do not exist yet. Returns counts of rows written.
+
+    Cohorts are found by name. Their dates are set relative to the moment they are first
+    created (today in Europe/Amsterdam, on the hour) and are never moved afterwards: a
+    second run finds every cohort by its name, keeps it exactly as it is and writes
+    nothing. To bring the dates back to "now", delete the demo cohorts and seed again.
+
+    Rows are written directly instead of through ``cohorts.services``, inside this one
+    transaction: the services refuse past dates, and they would queue invitation and
+    cancellation e-mails, but demo history is not news to anyone. No message is sent.
+    """
+    written = {"cohorts": 0, "sessions": 0, "enrollments": 0, "attendance": 0}
+    missing = [plan for plan in COHORTS if not Cohort.objects.filter(name=plan.name).exists()]
+    if not missing:
+        return written
+    now = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(TIME_ZONE)).replace(
+        minute=0, second=0, microsecond=0
+    )
+    trainer = User.objects.get(email=TRAINER)
+    used: set[int] = set()
+    for plan in missing:
+        for what, count in _create(plan, now=now, trainer=trainer, used=used).items():
+            written[what] += count
+    return written
