@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,15 +19,29 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import LessonCompletion, LessonPage
 from people.roles import user_is_site_admin
+from people.selectors import unit_descendant_ids
 
 from .calendar import cohort_calendar, cohort_calendar_filename, person_calendar
 from .models import CalendarFeed, Cohort, Enrollment, Session
+from .services import (
+    ENROLLED_MESSAGE,
+    WAITLIST_MESSAGE,
+    enrollment_accept_invitation,
+    enrollment_request,
+    enrollment_withdraw,
+)
 from .services import calendar_feed_reset as calendar_feed_reset_service
 
+# Enrollments one can still withdraw from; withdrawn and completed ones are done with.
+ACTIVE_STATUSES = (
+    Enrollment.Status.INVITED,
+    Enrollment.Status.ENROLLED,
+    Enrollment.Status.WAITLISTED,
+)
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 FEED_MAX_AGE = 300
 
@@ -40,6 +55,33 @@ class CohortAccess:
     enrollment: Enrollment | None
     is_trainer: bool
     is_admin: bool
+    # Not a member, trainer or admin: someone who may enrol in an open cohort and sees its
+    # schedule and trainers only.
+    is_visitor: bool = False
+
+    @property
+    def is_active_member(self) -> bool:
+        return self.enrollment is not None and self.enrollment.status in ACTIVE_STATUSES
+
+    @property
+    def may_see_members(self) -> bool:
+        return not self.is_visitor
+
+    @property
+    def may_enrol(self) -> bool:
+        """Show the "Enrol" form: an open, published cohort that has not finished or been
+        cancelled, to someone without an active enrollment who does not train it."""
+        cohort = self.cohort
+        return (
+            cohort.enrollment_mode == Cohort.EnrollmentMode.OPEN
+            and cohort.status in (Cohort.Status.SCHEDULED, Cohort.Status.RUNNING)
+            and not self.is_active_member
+            and not self.is_trainer
+        )
+
+    @property
+    def may_accept(self) -> bool:
+        return self.enrollment is not None and self.enrollment.status == Enrollment.Status.INVITED
 
     @property
     def holds_a_place(self) -> bool:
@@ -63,14 +105,26 @@ def _people_names_only(queryset):
     return queryset.select_related("unit").only("pk", "first_name", "last_name", "unit__name")
 
 
-def _cohort_access(request, pk: int) -> CohortAccess:
-    """The cohort and the viewer's standing in it, or 404 if they may not see it.
+def unit_allowed(*, cohort: Cohort, user) -> bool:
+    """Whether ``user``'s unit is one the cohort is open to (sub-units included)."""
+    units = list(cohort.allowed_units.all())
+    if not units:
+        return True
+    if user.unit_id is None:
+        return False
+    allowed: set[int] = set()
+    for unit in units:
+        allowed |= unit_descendant_ids(unit=unit)
+    return user.unit_id in allowed
+
+
+def _cohort_standing(*, cohort: Cohort, user) -> CohortAccess | None:
+    """The viewer's standing in ``cohort``, or None if they may not see it.
 
     Members (any status but withdrawn) see published cohorts; the cohort's trainers and
-    site admins see it whatever its state.
+    site admins see it whatever its state; anyone else whose unit is allowed sees an open,
+    published cohort as a visitor (schedule and trainers, not members or video links).
     """
-    cohort = get_object_or_404(Cohort.objects.select_related("course"), pk=pk)
-    user = request.user
     trainers = list(
         _people_names_only(cohort.trainers.all()).order_by("last_name", "first_name", "pk")
     )
@@ -82,15 +136,32 @@ def _cohort_access(request, pk: int) -> CohortAccess:
         and enrollment.status != Enrollment.Status.WITHDRAWN
         and cohort.is_published
     )
+    is_visitor = False
     if not (is_trainer or is_admin or is_member):
-        raise Http404(_("No cohort found."))
+        if not (
+            cohort.is_published
+            and cohort.enrollment_mode == Cohort.EnrollmentMode.OPEN
+            and unit_allowed(cohort=cohort, user=user)
+        ):
+            return None
+        is_visitor = True
     return CohortAccess(
         cohort=cohort,
         trainers=trainers,
         enrollment=enrollment,
         is_trainer=is_trainer,
         is_admin=is_admin,
+        is_visitor=is_visitor,
     )
+
+
+def _cohort_access(request, pk: int) -> CohortAccess:
+    """The cohort and the viewer's standing in it, or 404 if they may not see it."""
+    cohort = get_object_or_404(Cohort.objects.select_related("course"), pk=pk)
+    access = _cohort_standing(cohort=cohort, user=request.user)
+    if access is None:
+        raise Http404(_("No cohort found."))
+    return access
 
 
 def _sessions_with_lessons(queryset):
@@ -152,13 +223,17 @@ def cohort_detail(request, pk: int):
             due.extend(lesson for lesson in row.lessons if lesson.pk not in done_ids)
             if row.is_next:
                 break
-    members = list(
-        _people_names_only(
-            get_user_model().objects.filter(
-                enrollments__cohort=cohort,
-                enrollments__status__in=Enrollment.HOLDS_A_PLACE,
-            )
-        ).order_by("last_name", "first_name", "pk")
+    members = (
+        list(
+            _people_names_only(
+                get_user_model().objects.filter(
+                    enrollments__cohort=cohort,
+                    enrollments__status__in=Enrollment.HOLDS_A_PLACE,
+                )
+            ).order_by("last_name", "first_name", "pk")
+        )
+        if access.may_see_members
+        else []
     )
     response = render(
         request,
@@ -262,3 +337,79 @@ def calendar_feed_reset(request):
         ),
     )
     return redirect("cohorts:calendar")
+
+
+# --- Enrolment ------------------------------------------------------------------------
+
+
+def _error_text(error: Exception) -> str:
+    """What a service's PermissionDenied or ValidationError says, for a message."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("You cannot do this.")
+
+
+def _placed_message(enrollment: Enrollment) -> str:
+    if enrollment.status == Enrollment.Status.WAITLISTED:
+        return _(WAITLIST_MESSAGE)
+    return _(ENROLLED_MESSAGE)
+
+
+@login_required
+@require_POST
+def cohort_enrol(request, pk: int):
+    """Enrol the person in an open cohort (or put them on its waitlist when it is full)."""
+    cohort = get_object_or_404(Cohort.objects.select_related("course"), pk=pk)
+    access = _cohort_standing(cohort=cohort, user=request.user)
+    open_to_some = cohort.is_published and cohort.enrollment_mode == Cohort.EnrollmentMode.OPEN
+    if access is None and not open_to_some:
+        raise Http404(_("No cohort found."))
+    try:
+        enrollment = enrollment_request(cohort=cohort, user=request.user)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, _error_text(error))
+        # Someone outside the allowed units may not see the page: send them home.
+        return redirect("cohorts:detail", pk=cohort.pk) if access else redirect("dashboard")
+    messages.success(request, _placed_message(enrollment))
+    return redirect("cohorts:detail", pk=cohort.pk)
+
+
+@login_required
+@require_POST
+def cohort_accept(request, pk: int):
+    """Accept the invitation to a cohort: a place if one is free, else the waitlist."""
+    access = _cohort_access(request, pk)
+    if access.enrollment is None:
+        raise Http404(_("No invitation found."))
+    try:
+        enrollment = enrollment_accept_invitation(enrollment=access.enrollment, by=request.user)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _placed_message(enrollment))
+    return redirect("cohorts:detail", pk=access.cohort.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_withdraw(request, pk: int):
+    """Leave a cohort: GET asks to confirm, POST withdraws and frees the place."""
+    access = _cohort_access(request, pk)
+    if not access.is_active_member:
+        raise Http404(_("You are not in this cohort."))
+    cohort = access.cohort
+    if request.method == "POST":
+        try:
+            enrollment_withdraw(enrollment=access.enrollment, by=request.user)
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, _error_text(error))
+            return redirect("cohorts:detail", pk=cohort.pk)
+        messages.success(request, _("You have left %(name)s.") % {"name": cohort.name})
+        return redirect("dashboard")
+    response = render(
+        request,
+        "cohorts/cohort_withdraw.html",
+        {"cohort": cohort, "access": access},
+    )
+    patch_cache_control(response, private=True)
+    return response

