@@ -6,7 +6,6 @@ only decides what goes into each event. Callers pass sessions with ``cohort`` se
 """
 
 import datetime
-import zoneinfo
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -15,6 +14,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+
+from people.models import zone_or_utc
 
 from .models import Cohort, Session
 
@@ -47,13 +48,6 @@ def cohort_calendar_filename(cohort: Cohort) -> str:
     return f"{slugify(cohort.name) or f'cohort-{cohort.pk}'}.ics"
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def _description(session: Session) -> str:
     lessons = [lesson.title for lesson in session.lessons.all()]
     lines = [f"{session.cohort.course.title}"] if session.cohort.course_id else []
@@ -76,7 +70,7 @@ def session_event(
 ) -> icalendar.Event:
     """One VEVENT for a session, with times in the cohort's own time zone."""
     cohort = session.cohort
-    zone = _zone(cohort.time_zone)
+    zone = zone_or_utc(cohort.time_zone)
     event = icalendar.Event()
     event.add("uid", session_uid(session))
     event.add("dtstamp", stamp)

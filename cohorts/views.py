@@ -5,7 +5,6 @@ exist, so its existence is not given away. Calendar apps cannot log in: the priv
 is found by its secret token alone.
 """
 
-import zoneinfo
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import LessonCompletion, LessonPage
+from people.models import zone_or_utc
 from people.roles import user_is_site_admin
 from people.selectors import unit_descendant_ids
 
@@ -91,13 +91,6 @@ class CohortAccess:
     def may_see_video(self) -> bool:
         """Video links are for people with a place, the cohort's trainers and site admins."""
         return self.is_trainer or self.is_admin or self.holds_a_place
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def _people_names_only(queryset):
@@ -235,6 +228,8 @@ def cohort_detail(request, pk: int):
         if access.may_see_members
         else []
     )
+    cohort_tz = zone_or_utc(cohort.time_zone)
+    viewer_tz = zone_or_utc(request.user.time_zone)
     response = render(
         request,
         "cohorts/cohort_detail.html",
@@ -245,9 +240,9 @@ def cohort_detail(request, pk: int):
             "next_session": next_session,
             "due": due,
             "members": members,
-            "cohort_tz": _zone(cohort.time_zone),
-            "viewer_tz": _zone(request.user.time_zone),
-            "same_zone": _zone(cohort.time_zone).key == _zone(request.user.time_zone).key,
+            "cohort_tz": cohort_tz,
+            "viewer_tz": viewer_tz,
+            "same_zone": cohort_tz.key == viewer_tz.key,
             "course_url": cohort.course.get_url(request) if cohort.course.live else "",
         },
     )

@@ -4,7 +4,6 @@ Each panel reads what it needs in a fixed number of queries, however many cohort
 sessions and people there are.
 """
 
-import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
@@ -16,7 +15,7 @@ from core.dashboard import HOOK_NAME, DashboardPanel
 from courses.models import LessonCompletion, LessonPage
 from courses.selectors import CourseProgress
 from people import roles
-from people.models import BusinessUnit
+from people.models import BusinessUnit, zone_or_utc
 
 from .models import Cohort, Enrollment, Session
 
@@ -35,13 +34,6 @@ class CohortSchedule:
 
     next_session: Session | None = None
     released: list[LessonPage] = field(default_factory=list)
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def cohort_schedules(*, cohort_ids, now) -> dict[int, CohortSchedule]:
@@ -167,7 +159,7 @@ def my_cohorts_panel(request):
         context={
             "cards": cards,
             "open_cohorts": joinable,
-            "viewer_tz": _zone(user.time_zone),
+            "viewer_tz": zone_or_utc(user.time_zone),
         },
         order=15,
         key="my-cohorts",

@@ -1,20 +1,12 @@
 """A person's own view of the competency framework."""
 
-import zoneinfo
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from people.models import zone_or_utc
+
 from .selectors import level_scale, standings_by_area, standings_for_user
-
-
-def person_time_zone(user) -> zoneinfo.ZoneInfo:
-    """The person's own time zone, or UTC if what is stored is not one we know."""
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 @login_required
@@ -32,6 +24,6 @@ def my_competencies(request):
             "areas": standings_by_area(lines),
             "has_evidence": any(line.evidence for line in lines),
             "scale": level_scale(),
-            "person_tz": person_time_zone(request.user),
+            "person_tz": zone_or_utc(request.user.time_zone),
         },
     )

@@ -1,8 +1,8 @@
 """Show every time in the signed-in person's own time zone."""
 
-import zoneinfo
-
 from django.utils import timezone
+
+from .models import zone_or_utc
 
 
 class PersonTimeZoneMiddleware:
@@ -12,10 +12,7 @@ class PersonTimeZoneMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+            timezone.activate(zone_or_utc(user.time_zone))
         else:
             timezone.deactivate()
         return self.get_response(request)

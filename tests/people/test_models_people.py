@@ -98,3 +98,14 @@ def test_team_is_direct_and_active_reports():
     UserFactory(manager=direct)  # indirect
     UserFactory(manager=boss, is_active=False)
     assert list(team_for_manager(manager=boss)) == [direct]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Asia/Tokyo", "Asia/Tokyo"), ("", "UTC"), ("Mars/Base", "UTC"), ("../etc", "UTC")],
+)
+def test_zone_or_utc_falls_back_to_utc(name, expected):
+    """A stored zone that is empty or unknown shows times in UTC instead of failing."""
+    from people.models import zone_or_utc
+
+    assert zone_or_utc(name).key == expected
