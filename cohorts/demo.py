@@ -26,6 +26,7 @@ from .models import Attendance, Cohort, Enrollment, Session
 TIME_ZONE = "Europe/Amsterdam"
 TRAINER = "trainer@spoke.example"
 LEARNER = "learner@spoke.example"
+MANAGER = "manager@spoke.example"
 ROOM = "Head office, Utrecht · 2nd floor, meeting room Viaduct"
 VIDEO = "https://meet.kestrelrail.example/"
 
@@ -52,7 +53,7 @@ class DemoCohort:
     capacity: int = 12
     mode: str = Cohort.EnrollmentMode.ASSIGNED
     open_to: tuple[str, ...] = ()  # allowed units for self-enrolment
-    with_learner: bool = False
+    accounts: tuple[str, ...] = ()  # demo accounts among the people, first
     video_room: str = ""
 
 
@@ -65,6 +66,7 @@ COHORTS = [
         managers_only=True,
         size=6,
         capacity=8,
+        accounts=(MANAGER,),
         video_room="managers-pilot",
         sessions=(
             DemoSession(-70, time(9, 30), 120, "Kick-off: why this starts with us"),
@@ -79,7 +81,7 @@ COHORTS = [
         state="running",
         units=("customer-support", "retail"),
         size=10,
-        with_learner=True,
+        accounts=(LEARNER,),
         video_room="speaking-support-retail",
         sessions=(
             DemoSession(-14, time(14, 0), 90, "Your profile, seen by a stranger"),
@@ -98,7 +100,7 @@ COHORTS = [
         capacity=14,
         mode=Cohort.EnrollmentMode.OPEN,
         open_to=("operations", "customer-support"),
-        with_learner=True,
+        accounts=(LEARNER,),
         video_room="plan-b-open",
         sessions=(
             DemoSession(21, time(10, 0), 120, "Anatomy of a bad day online"),
@@ -161,13 +163,12 @@ def _people(plan: DemoCohort, used: set[int]) -> list[User]:
         units = BusinessUnit.objects.filter(slug__in=plan.units)
         pool = list(staff.filter(unit__in=units, role=User.Role.EMPLOYEE))
     fresh = [person for person in pool if person.pk not in used]
-    wanted = plan.size + plan.waitlist - (1 if plan.with_learner else 0)
+    wanted = plan.size + plan.waitlist - len(plan.accounts)
     chosen = (fresh + [person for person in pool if person.pk in used])[:wanted]
     if len(chosen) < wanted:
         raise RuntimeError(f"Not enough demo staff for {plan.name!r}: run the people seed.")
     used.update(person.pk for person in chosen)
-    if plan.with_learner:
-        chosen.insert(0, User.objects.get(email=LEARNER))
+    chosen[:0] = [User.objects.get(email=email) for email in plan.accounts]
     return chosen
 
 

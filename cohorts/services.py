@@ -23,15 +23,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.tasks import notification_send_task
-from people.selectors import unit_descendant_ids
+from people.roles import user_is_site_admin, user_is_trainer
 
 from .models import Attendance, CalendarFeed, Cohort, Enrollment, Session
 from .selectors import (
     cohort_places_taken,
     cohort_waitlist,
     sessions_due_for_reminder,
+    unit_allowed,
     user_runs_cohort,
 )
 
@@ -44,10 +47,13 @@ REMINDERS = {
     "1h": (timedelta(hours=1), timedelta(hours=1)),
 }
 # What a view shows when ``enrollment_request`` returns a waitlisted enrollment: a success.
-WAITLIST_MESSAGE = "This cohort is full: you are on the waitlist."
-ENROLLED_MESSAGE = "You are enrolled."
+WAITLIST_MESSAGE = gettext_lazy("This cohort is full: you are on the waitlist.")
+ENROLLED_MESSAGE = gettext_lazy("You are enrolled.")
 SESSION_FIELDS = ("title", "starts_at", "ends_at", "place", "video_url", "lessons")
 MOVING_FIELDS = ("starts_at", "ends_at", "place", "video_url")
+PAST_SESSION_MESSAGE = gettext_lazy(
+    "This time has passed: a published cohort's sessions are planned in the future."
+)
 
 
 # --- Helpers ----------------------------------------------------------------------------
@@ -55,16 +61,16 @@ MOVING_FIELDS = ("starts_at", "ends_at", "place", "video_url")
 
 def _require_runner(*, user, cohort: Cohort) -> None:
     if not user_runs_cohort(user=user, cohort=cohort):
-        raise PermissionDenied("Only the trainers of this cohort or a site admin may do this.")
+        raise PermissionDenied(_("Only the trainers of this cohort or a site admin may do this."))
 
 
 def _require_open_for_changes(cohort: Cohort) -> None:
     """Refuse changes to a cancelled or finished cohort."""
     status = cohort.status_at(timezone.now())
     if status == Cohort.Status.CANCELLED:
-        raise ValidationError("This cohort is cancelled.", code="cancelled")
+        raise ValidationError(_("This cohort is cancelled."), code="cancelled")
     if status == Cohort.Status.FINISHED:
-        raise ValidationError("This cohort has finished.", code="finished")
+        raise ValidationError(_("This cohort has finished."), code="finished")
 
 
 def _lock(cohort: Cohort) -> Cohort:
@@ -140,20 +146,20 @@ def _session_validate(
 ) -> None:
     errors: dict[str, list[str]] = {}
     if not (data.get("title") or "").strip():
-        errors.setdefault("title", []).append("Give the session a title.")
+        errors.setdefault("title", []).append(_("Give the session a title."))
     starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
     if starts_at is None:
-        errors.setdefault("starts_at", []).append("Say when the session starts.")
+        errors.setdefault("starts_at", []).append(_("Say when the session starts."))
     if ends_at is None:
-        errors.setdefault("ends_at", []).append("Say when the session ends.")
+        errors.setdefault("ends_at", []).append(_("Say when the session ends."))
     for name in ("starts_at", "ends_at"):
         value = data.get(name)
         if value is not None and timezone.is_naive(value):
-            errors.setdefault(name, []).append("Give a time with its time zone.")
+            errors.setdefault(name, []).append(_("Give a time with its time zone."))
     if errors:
         raise ValidationError(errors)
     if ends_at <= starts_at:
-        raise ValidationError({"ends_at": "A session must end after it starts."})
+        raise ValidationError({"ends_at": _("A session must end after it starts.")})
     clash = (
         Session.objects.filter(cohort=cohort, starts_at__lt=ends_at, ends_at__gt=starts_at)
         .exclude(pk=exclude_pk)
@@ -163,12 +169,30 @@ def _session_validate(
     if clash is not None:
         raise ValidationError(
             {
-                "starts_at": (
-                    f"This overlaps session {clash.number} “{clash.title}” "
-                    f"({local_time(clash.starts_at, cohort.time_zone)})."
+                "starts_at": _("This overlaps session %(number)s “%(title)s” (%(time)s).")
+                % {
+                    "number": clash.number,
+                    "title": clash.title,
+                    "time": local_time(clash.starts_at, cohort.time_zone),
+                }
+            }
+        )
+
+
+def _require_movable(*, current: Session, starts_at: datetime) -> None:
+    """A published cohort's past stays as it was: a session that has started keeps its
+    time and place, and none moves into the past."""
+    now = timezone.now()
+    if current.starts_at <= now:
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "This session has already started: its time and place can no longer change."
                 )
             }
         )
+    if starts_at <= now:
+        raise ValidationError({"starts_at": PAST_SESSION_MESSAGE})
 
 
 def _schedule_refresh(*, locked: Cohort) -> None:
@@ -216,6 +240,8 @@ def session_create(
         locked = _lock(cohort)
         _require_open_for_changes(locked)
         _session_validate(cohort=locked, data=data)
+        if locked.is_published and starts_at <= timezone.now():
+            raise ValidationError({"starts_at": PAST_SESSION_MESSAGE})
         session = Session.objects.create(
             cohort=locked,
             number=(Session.objects.filter(cohort=locked).aggregate(top=Max("number"))["top"] or 0)
@@ -254,6 +280,8 @@ def session_update(*, session: Session, by, data: dict[str, Any]) -> Session:
         merged.update({name: value for name, value in data.items() if name != "lessons"})
         _session_validate(cohort=locked, data=merged, exclude_pk=current.pk)
         moved = any(merged[name] != getattr(current, name) for name in MOVING_FIELDS)
+        if moved and locked.is_published:
+            _require_movable(current=current, starts_at=merged["starts_at"])
         for name in (*MOVING_FIELDS, "title"):
             setattr(current, name, merged[name])
         current.title = current.title.strip()
@@ -298,6 +326,10 @@ def session_delete(*, session: Session, by) -> None:
     cohort = session.cohort
     _require_runner(user=by, cohort=cohort)
     _require_open_for_changes(cohort)
+    if cohort.is_published and session.starts_at <= timezone.now():
+        raise ValidationError(
+            _("This session has already started: it stays on the record."), code="past"
+        )
     with transaction.atomic():
         locked = _lock(cohort)
         Session.objects.filter(pk=session.pk).delete()
@@ -316,28 +348,25 @@ def enrollment_request(*, cohort: Cohort, user) -> Enrollment:
     withdrew enrols again in the same row; someone invited is enrolled.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise PermissionDenied("Sign in to enrol.")
+        raise PermissionDenied(_("Sign in to enrol."))
     if not cohort.is_published:
-        raise ValidationError("This cohort is not open for enrolment yet.", code="draft")
+        raise ValidationError(_("This cohort is not open for enrolment yet."), code="draft")
     _require_open_for_changes(cohort)
     if cohort.enrollment_mode != Cohort.EnrollmentMode.OPEN:
-        raise PermissionDenied("This cohort is by invitation only.")
-    units = list(cohort.allowed_units.all())
-    if units:
-        allowed: set[int] = set()
-        for unit in units:
-            allowed |= unit_descendant_ids(unit=unit)
-        if user.unit_id not in allowed:
-            names = ", ".join(unit.name for unit in units)
-            raise PermissionDenied(f"This cohort is open to people in {names} only.")
+        raise PermissionDenied(_("This cohort is by invitation only."))
+    if not unit_allowed(cohort=cohort, user=user):
+        names = ", ".join(unit.name for unit in cohort.allowed_units.all())
+        raise PermissionDenied(
+            _("This cohort is open to people in %(units)s only.") % {"units": names}
+        )
     with transaction.atomic():
         locked = _lock(cohort)
         _require_open_for_changes(locked)
         enrollment = Enrollment.objects.filter(cohort=locked, user=user).first()
         if enrollment is not None and enrollment.status in Enrollment.HOLDS_A_PLACE:
-            raise ValidationError("You are already enrolled in this cohort.", code="enrolled")
+            raise ValidationError(_("You are already enrolled in this cohort."), code="enrolled")
         if enrollment is not None and enrollment.status == Status.WAITLISTED:
-            raise ValidationError("You are already on the waitlist.", code="waitlisted")
+            raise ValidationError(_("You are already on the waitlist."), code="waitlisted")
         if enrollment is None:
             enrollment = Enrollment(cohort=locked, user=user)
         _place_or_waitlist(enrollment, locked=locked, now=timezone.now())
@@ -364,7 +393,7 @@ def enrollment_invite(*, cohort: Cohort, users: Iterable, by) -> InviteReport:
     """
     _require_runner(user=by, cohort=cohort)
     if not cohort.is_published:
-        raise ValidationError("Publish the cohort before inviting people.", code="draft")
+        raise ValidationError(_("Publish the cohort before inviting people."), code="draft")
     _require_open_for_changes(cohort)
     users = list(users)
     report = InviteReport()
@@ -443,29 +472,41 @@ def enrollment_invite_csv(*, cohort: Cohort, file, by) -> CsvInviteReport:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return CsvInviteReport(errors=["The file is not UTF-8 text: save it as CSV UTF-8."])
+            return CsvInviteReport(errors=[_("The file is not UTF-8 text: save it as CSV UTF-8.")])
     wanted: dict[str, int] = {}
-    errors: list[str] = []
+    errors: list[tuple[int, str]] = []  # (line, message), reported in line order
     for line, row in enumerate(csv.reader(io.StringIO(text)), 1):
         address = (row[0] if row else "").strip().lower()
         if not address or (line == 1 and address in {"email", "e-mail", "email address"}):
             continue
         if address in wanted:
-            errors.append(f"Line {line}: {address} is already on line {wanted[address]}.")
+            errors.append(
+                (
+                    line,
+                    _("Line %(line)s: %(address)s is already on line %(first)s.")
+                    % {"line": line, "address": address, "first": wanted[address]},
+                )
+            )
             continue
         wanted[address] = line
     if not wanted and not errors:
-        return CsvInviteReport(errors=["The file has no e-mail addresses."])
+        return CsvInviteReport(errors=[_("The file has no e-mail addresses.")])
     found = {
         user.email.lower(): user
         for user in get_user_model().objects.filter(email__in=list(wanted), is_active=True)
     }
     for address, line in wanted.items():
         if address not in found:
-            errors.append(f"Line {line}: nobody has the address {address}.")
+            errors.append(
+                (
+                    line,
+                    _("Line %(line)s: nobody has the address %(address)s.")
+                    % {"line": line, "address": address},
+                )
+            )
     if errors:
-        errors.sort(key=lambda message: int(message.split(":")[0].split()[1]))
-        return CsvInviteReport(errors=errors)
+        errors.sort(key=lambda error: error[0])
+        return CsvInviteReport(errors=[message for _line, message in errors])
     return CsvInviteReport(
         done=enrollment_invite(cohort=cohort, users=[found[a] for a in wanted], by=by)
     )
@@ -474,7 +515,7 @@ def enrollment_invite_csv(*, cohort: Cohort, file, by) -> CsvInviteReport:
 def enrollment_accept_invitation(*, enrollment: Enrollment, by) -> Enrollment:
     """The invited person accepts: a place if one is free, else the waitlist."""
     if by is None or by.pk != enrollment.user_id:
-        raise PermissionDenied("Only the person invited can accept the invitation.")
+        raise PermissionDenied(_("Only the person invited can accept the invitation."))
     cohort = enrollment.cohort
     _require_open_for_changes(cohort)
     with transaction.atomic():
@@ -482,7 +523,7 @@ def enrollment_accept_invitation(*, enrollment: Enrollment, by) -> Enrollment:
         _require_open_for_changes(locked)
         current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if current.status != Status.INVITED:
-            raise ValidationError("There is no open invitation to accept.", code="not_invited")
+            raise ValidationError(_("There is no open invitation to accept."), code="not_invited")
         _place_or_waitlist(current, locked=locked, now=timezone.now())
         current.save()
     return current
@@ -493,14 +534,14 @@ def enrollment_withdraw(*, enrollment: Enrollment, by) -> Enrollment:
     person waiting, exactly once even when withdrawals run at the same time."""
     cohort = enrollment.cohort
     if by is None or (by.pk != enrollment.user_id and not user_runs_cohort(user=by, cohort=cohort)):
-        raise PermissionDenied("You cannot withdraw someone else from this cohort.")
+        raise PermissionDenied(_("You cannot withdraw someone else from this cohort."))
     with transaction.atomic():
         locked = _lock(cohort)
         current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if current.status in (Status.WITHDRAWN, Status.COMPLETED):
             raise ValidationError(
-                f"This enrollment is {current.get_status_display().lower()}; "
-                "there is nothing to withdraw from.",
+                _("This enrollment is %(status)s; there is nothing to withdraw from.")
+                % {"status": current.get_status_display().lower()},
                 code="not_active",
             )
         held_a_place = current.status in Enrollment.HOLDS_A_PLACE
@@ -526,16 +567,30 @@ def enrollment_promote(*, enrollment: Enrollment, by) -> Enrollment:
             .get(pk=enrollment.pk)
         )
         if current.status != Status.WAITLISTED:
-            raise ValidationError("This person is not on the waitlist.", code="not_waitlisted")
+            raise ValidationError(_("This person is not on the waitlist."), code="not_waitlisted")
         taken = cohort_places_taken(cohort=locked)
         if taken >= locked.capacity:
             raise ValidationError(
-                f"No place is free: {taken} of {locked.capacity} places are taken. "
-                "Raise the capacity first.",
+                ngettext(
+                    "No place is free: %(taken)s of %(capacity)s place is taken. "
+                    "Raise the capacity first.",
+                    "No place is free: %(taken)s of %(capacity)s places are taken. "
+                    "Raise the capacity first.",
+                    locked.capacity,
+                )
+                % {"taken": taken, "capacity": locked.capacity},
                 code="full",
             )
         _promote(current, now=timezone.now())
     return current
+
+
+def _capacity_below_places(taken: int) -> str:
+    return ngettext(
+        "%(taken)s person already holds a place: the capacity cannot be lower than %(taken)s.",
+        "%(taken)s people already hold a place: the capacity cannot be lower than %(taken)s.",
+        taken,
+    ) % {"taken": taken}
 
 
 def cohort_capacity_set(*, cohort: Cohort, capacity: int, by) -> Cohort:
@@ -543,17 +598,12 @@ def cohort_capacity_set(*, cohort: Cohort, capacity: int, by) -> Cohort:
     it gives the new places to the people waiting, in order."""
     _require_runner(user=by, cohort=cohort)
     if capacity < 1:
-        raise ValidationError({"capacity": "A cohort needs at least one place."})
+        raise ValidationError({"capacity": _("A cohort needs at least one place.")})
     with transaction.atomic():
         locked = _lock(cohort)
         taken = cohort_places_taken(cohort=locked)
         if capacity < taken:
-            raise ValidationError(
-                {
-                    "capacity": f"{taken} people already hold a place: the capacity cannot be "
-                    f"lower than {taken}."
-                }
-            )
+            raise ValidationError({"capacity": _capacity_below_places(taken)})
         locked.capacity = capacity
         locked.save(update_fields=["capacity", "updated_at"])
         if locked.cancelled_at is None:
@@ -566,11 +616,11 @@ def cohort_cancel(*, cohort: Cohort, by, reason: str) -> Cohort:
     """Cancel a cohort and tell everyone invited, enrolled or waiting, once each."""
     _require_runner(user=by, cohort=cohort)
     if cohort.cancelled_at is not None:
-        raise ValidationError("This cohort is already cancelled.", code="cancelled")
+        raise ValidationError(_("This cohort is already cancelled."), code="cancelled")
     with transaction.atomic():
         locked = _lock(cohort)
         if locked.cancelled_at is not None:
-            raise ValidationError("This cohort is already cancelled.", code="cancelled")
+            raise ValidationError(_("This cohort is already cancelled."), code="cancelled")
         locked.cancelled_at = timezone.now()
         locked.save(update_fields=["cancelled_at", "updated_at"])
         # Calendars take the cancellation only when each event's SEQUENCE goes up.
@@ -597,13 +647,15 @@ def attendance_record(*, session: Session, enrollment: Enrollment, status: str, 
     """Record (or correct) whether an enrolled person came to a session."""
     _require_runner(user=by, cohort=session.cohort)
     if enrollment.cohort_id != session.cohort_id:
-        raise ValidationError({"enrollment": "This person is not in this session's cohort."})
+        raise ValidationError({"enrollment": _("This person is not in this session's cohort.")})
     if enrollment.status not in Enrollment.HOLDS_A_PLACE:
-        raise ValidationError({"enrollment": "Attendance is recorded for enrolled people only."})
+        raise ValidationError({"enrollment": _("Attendance is recorded for enrolled people only.")})
     if status not in Attendance.Status.values:
-        raise ValidationError({"status": f"“{status}” is not an attendance status."})
+        raise ValidationError(
+            {"status": _("“%(status)s” is not an attendance status.") % {"status": status}}
+        )
     with transaction.atomic():
-        attendance, _ = Attendance.objects.update_or_create(
+        attendance, _created = Attendance.objects.update_or_create(
             session=session,
             enrollment=enrollment,
             defaults={"status": status, "recorded_by": by},
@@ -660,3 +712,151 @@ def calendar_feed_reset(*, user) -> CalendarFeed:
     new_token = CalendarFeed._meta.get_field("token").get_default()
     feed, _created = CalendarFeed.objects.update_or_create(user=user, defaults={"token": new_token})
     return feed
+
+
+# --- Cohorts: create and change, with their schedule ----------------------------------
+
+
+COHORT_FIELDS = ("name", "course", "time_zone", "capacity", "enrollment_mode", "is_published")
+
+
+@dataclass
+class SessionChange:
+    """One row of a schedule form: a new session (``session`` is None), a change to one,
+    or its removal. ``data`` holds the fields of ``SESSION_FIELDS`` that were typed."""
+
+    session: Session | None
+    data: dict[str, Any] = field(default_factory=dict)
+    delete: bool = False
+
+
+class ScheduleRowError(ValidationError):
+    """A session service refused row ``row`` of the schedule; carries its field errors."""
+
+    def __init__(self, row: int, error: ValidationError):
+        super().__init__(error)
+        self.row = row
+
+
+def _lessons_outside(course, lessons: Iterable) -> list:
+    """The lessons that are not lessons of ``course`` (whose page path they must extend)."""
+    return [
+        lesson
+        for lesson in lessons
+        if not (lesson.path.startswith(course.path) and lesson.depth == course.depth + 1)
+    ]
+
+
+def _cohort_validate(
+    *, cohort: Cohort | None, by, data: dict[str, Any], trainers: list, changes: list
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not trainers:
+        errors.setdefault("trainers", []).append(_("A cohort needs at least one trainer."))
+    elif not user_is_site_admin(by) and by.pk not in {trainer.pk for trainer in trainers}:
+        errors.setdefault("trainers", []).append(
+            _("Keep yourself among the trainers: otherwise you could no longer open this cohort.")
+        )
+    if (data.get("capacity") or 0) < 1:
+        errors.setdefault("capacity", []).append(_("A cohort needs at least one place."))
+    if cohort is not None and cohort.pk:
+        people = Enrollment.objects.filter(cohort=cohort).exclude(status=Status.WITHDRAWN)
+        if data["course"].pk != cohort.course_id and (
+            people.exists() or Session.objects.filter(cohort=cohort, lessons__isnull=False).exists()
+        ):
+            errors.setdefault("course", []).append(
+                _("People or lessons are already in this cohort: its course cannot change.")
+            )
+        if cohort.is_published and not data["is_published"] and people.exists():
+            errors.setdefault("is_published", []).append(
+                _("People are already in this cohort: cancel it instead of unpublishing it.")
+            )
+        taken = cohort_places_taken(cohort=cohort)
+        if data.get("capacity") and data["capacity"] < taken:
+            errors.setdefault("capacity", []).append(_capacity_below_places(taken))
+    if errors:
+        raise ValidationError(errors)
+    for row, change in enumerate(changes):
+        outside = _lessons_outside(data["course"], change.data.get("lessons") or [])
+        if outside and not change.delete:
+            raise ScheduleRowError(
+                row,
+                ValidationError(
+                    {
+                        "lessons": _("%(lessons)s is not a lesson of %(course)s.")
+                        % {
+                            "lessons": ", ".join(lesson.title for lesson in outside),
+                            "course": data["course"].title,
+                        }
+                    }
+                ),
+            )
+
+
+def cohort_save(
+    *,
+    cohort: Cohort | None,
+    by,
+    data: dict[str, Any],
+    trainers: Iterable,
+    allowed_units: Iterable,
+    changes: Iterable[SessionChange] = (),
+) -> Cohort:
+    """Create a cohort (``cohort=None``) or change one, together with its schedule: all of
+    it or nothing.
+
+    ``data`` holds ``COHORT_FIELDS``. Only trainers and site admins create cohorts, only a
+    cohort's trainers (or an admin) change it, and a trainer stays among its trainers. A
+    cancelled cohort no longer changes; the capacity never goes below the places taken (a
+    higher one fills from the waitlist); a cohort with people in it is not unpublished and
+    keeps its course. Sessions go through ``session_create``/``session_update``/
+    ``session_delete`` (removals first, then changes, then new ones), so their rules and
+    notices apply; a row they refuse raises ``ScheduleRowError`` with the row's index.
+    """
+    trainers, allowed_units, changes = list(trainers), list(allowed_units), list(changes)
+    if cohort is None:
+        if not user_is_trainer(by):
+            raise PermissionDenied(_("Only trainers and site admins create cohorts."))
+    else:
+        _require_runner(user=by, cohort=cohort)
+        if cohort.cancelled_at is not None:
+            raise ValidationError(
+                _("This cohort is cancelled: it can no longer change."), code="cancelled"
+            )
+    unknown = set(data) - set(COHORT_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown cohort fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        locked = _lock(cohort) if cohort is not None else None
+        if locked is not None and locked.cancelled_at is not None:
+            raise ValidationError(
+                _("This cohort is cancelled: it can no longer change."), code="cancelled"
+            )
+        _cohort_validate(cohort=locked, by=by, data=data, trainers=trainers, changes=changes)
+        target = locked or Cohort()
+        for name, value in data.items():
+            setattr(target, name, value.strip() if isinstance(value, str) else value)
+        target.save()
+        target.trainers.set(trainers)
+        target.allowed_units.set(allowed_units)
+        ordered = sorted(
+            enumerate(changes),
+            key=lambda item: 0 if item[1].delete else (1 if item[1].session else 2),
+        )
+        for row, change in ordered:
+            try:
+                if change.delete:
+                    if change.session is not None:
+                        session_delete(session=change.session, by=by)
+                elif change.session is not None:
+                    session_update(session=change.session, by=by, data=change.data)
+                else:
+                    session_create(cohort=target, by=by, **change.data)
+            except ValidationError as error:
+                if isinstance(error, ScheduleRowError):
+                    raise
+                raise ScheduleRowError(row, error) from error
+        if locked is not None and target.cancelled_at is None:
+            _promote_waiting(locked=target)
+    target.refresh_from_db()
+    return target

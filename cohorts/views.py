@@ -8,10 +8,8 @@ is found by its secret token alone.
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,13 +18,20 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses.models import LessonCompletion, LessonPage
+from core.errors import error_text
+from courses.selectors import lesson_release_for_course
 from people.models import zone_or_utc
-from people.roles import user_is_site_admin
-from people.selectors import unit_descendant_ids
 
 from .calendar import cohort_calendar, cohort_calendar_filename, person_calendar
 from .models import CalendarFeed, Cohort, Enrollment, Session
+from .selectors import (
+    CohortAccess,
+    calendar_sessions_for,
+    cohort_access_for,
+    cohort_members,
+    cohort_sessions,
+    lessons_done_ids,
+)
 from .services import (
     ENROLLED_MESSAGE,
     WAITLIST_MESSAGE,
@@ -36,131 +41,17 @@ from .services import (
 )
 from .services import calendar_feed_reset as calendar_feed_reset_service
 
-# Enrollments one can still withdraw from; withdrawn and completed ones are done with.
-ACTIVE_STATUSES = (
-    Enrollment.Status.INVITED,
-    Enrollment.Status.ENROLLED,
-    Enrollment.Status.WAITLISTED,
-)
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 FEED_MAX_AGE = 300
-
-
-@dataclass(frozen=True)
-class CohortAccess:
-    """Who the viewer is to a cohort: trainer, member (with their enrollment) or admin."""
-
-    cohort: Cohort
-    trainers: list
-    enrollment: Enrollment | None
-    is_trainer: bool
-    is_admin: bool
-    # Not a member, trainer or admin: someone who may enrol in an open cohort and sees its
-    # schedule and trainers only.
-    is_visitor: bool = False
-
-    @property
-    def is_active_member(self) -> bool:
-        return self.enrollment is not None and self.enrollment.status in ACTIVE_STATUSES
-
-    @property
-    def may_see_members(self) -> bool:
-        return not self.is_visitor
-
-    @property
-    def may_enrol(self) -> bool:
-        """Show the "Enrol" form: an open, published cohort that has not finished or been
-        cancelled, to someone without an active enrollment who does not train it."""
-        cohort = self.cohort
-        return (
-            cohort.enrollment_mode == Cohort.EnrollmentMode.OPEN
-            and cohort.status in (Cohort.Status.SCHEDULED, Cohort.Status.RUNNING)
-            and not self.is_active_member
-            and not self.is_trainer
-        )
-
-    @property
-    def may_accept(self) -> bool:
-        return self.enrollment is not None and self.enrollment.status == Enrollment.Status.INVITED
-
-    @property
-    def holds_a_place(self) -> bool:
-        return self.enrollment is not None and self.enrollment.status in Enrollment.HOLDS_A_PLACE
-
-    @property
-    def may_see_video(self) -> bool:
-        """Video links are for people with a place, the cohort's trainers and site admins."""
-        return self.is_trainer or self.is_admin or self.holds_a_place
-
-
-def _people_names_only(queryset):
-    """Load names and units only: e-mail addresses never reach the template."""
-    return queryset.select_related("unit").only("pk", "first_name", "last_name", "unit__name")
-
-
-def unit_allowed(*, cohort: Cohort, user) -> bool:
-    """Whether ``user``'s unit is one the cohort is open to (sub-units included)."""
-    units = list(cohort.allowed_units.all())
-    if not units:
-        return True
-    if user.unit_id is None:
-        return False
-    allowed: set[int] = set()
-    for unit in units:
-        allowed |= unit_descendant_ids(unit=unit)
-    return user.unit_id in allowed
-
-
-def _cohort_standing(*, cohort: Cohort, user) -> CohortAccess | None:
-    """The viewer's standing in ``cohort``, or None if they may not see it.
-
-    Members (any status but withdrawn) see published cohorts; the cohort's trainers and
-    site admins see it whatever its state; anyone else whose unit is allowed sees an open,
-    published cohort as a visitor (schedule and trainers, not members or video links).
-    """
-    trainers = list(
-        _people_names_only(cohort.trainers.all()).order_by("last_name", "first_name", "pk")
-    )
-    is_trainer = any(trainer.pk == user.pk for trainer in trainers)
-    is_admin = user_is_site_admin(user)
-    enrollment = Enrollment.objects.filter(cohort=cohort, user=user).first()
-    is_member = (
-        enrollment is not None
-        and enrollment.status != Enrollment.Status.WITHDRAWN
-        and cohort.is_published
-    )
-    is_visitor = False
-    if not (is_trainer or is_admin or is_member):
-        if not (
-            cohort.is_published
-            and cohort.enrollment_mode == Cohort.EnrollmentMode.OPEN
-            and unit_allowed(cohort=cohort, user=user)
-        ):
-            return None
-        is_visitor = True
-    return CohortAccess(
-        cohort=cohort,
-        trainers=trainers,
-        enrollment=enrollment,
-        is_trainer=is_trainer,
-        is_admin=is_admin,
-        is_visitor=is_visitor,
-    )
 
 
 def _cohort_access(request, pk: int) -> CohortAccess:
     """The cohort and the viewer's standing in it, or 404 if they may not see it."""
     cohort = get_object_or_404(Cohort.objects.select_related("course"), pk=pk)
-    access = _cohort_standing(cohort=cohort, user=request.user)
+    access = cohort_access_for(cohort=cohort, user=request.user)
     if access is None:
         raise Http404(_("No cohort found."))
     return access
-
-
-def _sessions_with_lessons(queryset):
-    return queryset.select_related("cohort__course").prefetch_related(
-        Prefetch("lessons", queryset=LessonPage.objects.order_by("path"))
-    )
 
 
 def _calendar_response(body: bytes, *, filename: str | None = None) -> HttpResponse:
@@ -173,11 +64,13 @@ def _calendar_response(body: bytes, *, filename: str | None = None) -> HttpRespo
 
 @dataclass(frozen=True)
 class SessionRow:
-    """A session on the cohort page, with its lessons and which of them the viewer did."""
+    """A session on the cohort page, with its lessons, which of them the viewer may open
+    (released to them) and which they did."""
 
     session: Session
     lessons: list
     done_ids: frozenset[int]
+    open_ids: frozenset[int]
     is_past: bool
     is_next: bool
 
@@ -189,45 +82,35 @@ def cohort_detail(request, pk: int):
     access = _cohort_access(request, pk)
     cohort = access.cohort
     now = timezone.now()
-    sessions = list(_sessions_with_lessons(cohort.sessions.order_by("number")))
-    lesson_ids = {lesson.pk for session in sessions for lesson in session.lessons.all()}
-    done_ids = frozenset(
-        LessonCompletion.objects.filter(user=request.user, lesson_id__in=lesson_ids).values_list(
-            "lesson_id", flat=True
-        )
-        if lesson_ids
-        else ()
+    sessions = list(cohort_sessions(cohort=cohort))
+    done_ids = lessons_done_ids(
+        user=request.user,
+        lessons=[lesson for session in sessions for lesson in session.lessons.all()],
     )
     next_session = next((session for session in sessions if session.ends_at > now), None)
+    release = lesson_release_for_course(user=request.user, course=cohort.course, now=now)
+    lessons = [lesson for session in sessions for lesson in session.lessons.all()]
+    open_ids = frozenset(lesson.pk for lesson in lessons if release.is_open(lesson.pk))
     rows = [
         SessionRow(
             session=session,
             lessons=list(session.lessons.all()),
             done_ids=done_ids,
+            open_ids=open_ids,
             is_past=session.ends_at <= now,
             is_next=session is next_session,
         )
         for session in sessions
     ]
-    # What is due: lessons of the sessions so far and of the next one, not done yet.
+    # What is due: the lessons released to the person so far that they have not done.
     due = []
     if access.holds_a_place:
-        for row in rows:
-            due.extend(lesson for lesson in row.lessons if lesson.pk not in done_ids)
-            if row.is_next:
-                break
-    members = (
-        list(
-            _people_names_only(
-                get_user_model().objects.filter(
-                    enrollments__cohort=cohort,
-                    enrollments__status__in=Enrollment.HOLDS_A_PLACE,
-                )
-            ).order_by("last_name", "first_name", "pk")
-        )
-        if access.may_see_members
-        else []
-    )
+        seen: set[int] = set()
+        for lesson in lessons:
+            if lesson.pk in open_ids and lesson.pk not in done_ids and lesson.pk not in seen:
+                seen.add(lesson.pk)
+                due.append(lesson)
+    members = list(cohort_members(cohort=cohort)) if access.may_see_members else []
     cohort_tz = zone_or_utc(cohort.time_zone)
     viewer_tz = zone_or_utc(request.user.time_zone)
     response = render(
@@ -255,27 +138,11 @@ def cohort_detail(request, pk: int):
 def cohort_calendar_download(request, pk: int):
     """The cohort's schedule as an .ics file, for the same people who see its page."""
     access = _cohort_access(request, pk)
-    sessions = _sessions_with_lessons(access.cohort.sessions.order_by("number"))
+    sessions = cohort_sessions(cohort=access.cohort)
     body = cohort_calendar(access.cohort, sessions, show_video=access.may_see_video)
     response = _calendar_response(body, filename=cohort_calendar_filename(access.cohort))
     patch_cache_control(response, private=True, no_cache=True)
     return response
-
-
-def _feed_sessions(user):
-    """Every session of every published cohort the person holds a place in, and of every
-    cohort they train, with the ids of those cohorts (all of which may see video links)."""
-    taking = Cohort.objects.filter(
-        is_published=True,
-        enrollments__user=user,
-        enrollments__status__in=Enrollment.HOLDS_A_PLACE,
-    ).values("pk")
-    training = Cohort.objects.filter(trainers=user).values("pk")
-    return _sessions_with_lessons(
-        Session.objects.filter(Q(cohort__in=taking) | Q(cohort__in=training)).order_by(
-            "starts_at", "pk"
-        )
-    )
 
 
 @require_GET
@@ -288,7 +155,7 @@ def personal_feed(request, token: str):
     )
     if feed is None:
         raise Http404(_("No calendar feed at this address."))
-    sessions = list(_feed_sessions(feed.user))
+    sessions = list(calendar_sessions_for(user=feed.user))
     body = person_calendar(
         sessions,
         name=_("Spoke sessions"),
@@ -337,17 +204,11 @@ def calendar_feed_reset(request):
 # --- Enrolment ------------------------------------------------------------------------
 
 
-def _error_text(error: Exception) -> str:
-    """What a service's PermissionDenied or ValidationError says, for a message."""
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You cannot do this.")
-
-
 def _placed_message(enrollment: Enrollment) -> str:
+    """The success message for an enrollment, in the language of the request."""
     if enrollment.status == Enrollment.Status.WAITLISTED:
-        return _(WAITLIST_MESSAGE)
-    return _(ENROLLED_MESSAGE)
+        return str(WAITLIST_MESSAGE)
+    return str(ENROLLED_MESSAGE)
 
 
 @login_required
@@ -355,14 +216,14 @@ def _placed_message(enrollment: Enrollment) -> str:
 def cohort_enrol(request, pk: int):
     """Enrol the person in an open cohort (or put them on its waitlist when it is full)."""
     cohort = get_object_or_404(Cohort.objects.select_related("course"), pk=pk)
-    access = _cohort_standing(cohort=cohort, user=request.user)
+    access = cohort_access_for(cohort=cohort, user=request.user)
     open_to_some = cohort.is_published and cohort.enrollment_mode == Cohort.EnrollmentMode.OPEN
     if access is None and not open_to_some:
         raise Http404(_("No cohort found."))
     try:
         enrollment = enrollment_request(cohort=cohort, user=request.user)
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         # Someone outside the allowed units may not see the page: send them home.
         return redirect("cohorts:detail", pk=cohort.pk) if access else redirect("dashboard")
     messages.success(request, _placed_message(enrollment))
@@ -379,7 +240,7 @@ def cohort_accept(request, pk: int):
     try:
         enrollment = enrollment_accept_invitation(enrollment=access.enrollment, by=request.user)
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _placed_message(enrollment))
     return redirect("cohorts:detail", pk=access.cohort.pk)
@@ -397,7 +258,7 @@ def cohort_withdraw(request, pk: int):
         try:
             enrollment_withdraw(enrollment=access.enrollment, by=request.user)
         except (PermissionDenied, ValidationError) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
             return redirect("cohorts:detail", pk=cohort.pk)
         messages.success(request, _("You have left %(name)s.") % {"name": cohort.name})
         return redirect("dashboard")

@@ -1,12 +1,15 @@
 """Courses are Wagtail pages; what learners do with them (completions, attempts) is plain
 models that point at the pages."""
 
+from http import HTTPStatus
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -161,7 +164,9 @@ class LessonPage(Page):
         from .selectors import lesson_overview
 
         context = super().get_context(request, *args, **kwargs)
-        context["overview"] = lesson_overview(user=request.user, lesson=self)
+        context["overview"] = lesson_overview(
+            user=request.user, lesson=self, release=getattr(self, "_courses_release", None)
+        )
         context["is_preview"] = getattr(request, "is_preview", False)
         return context
 
@@ -169,18 +174,31 @@ class LessonPage(Page):
         """Only signed-in people the lesson is open to read it; visitors are asked to log in.
 
         Wagtail routes only live lessons here; a live lesson of a course that is not live
-        is hidden as well. Previews in the admin do not come through here.
+        is hidden as well. Previews in the admin do not come through here. Someone the
+        lesson is not released to yet gets a page (status 403) that says why and when it
+        opens, in the site's layout.
         """
-        from .selectors import lesson_course, lesson_is_available
+        from .selectors import lesson_course, lesson_is_available, lesson_release_for_course
 
         course = lesson_course(lesson=self)
         if course is None or not course.live:
             raise Http404
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not lesson_is_available(user=request.user, lesson=self):
-            raise PermissionDenied
-        response = super().serve(request, *args, **kwargs)
+        release = lesson_release_for_course(user=request.user, course=course)
+        if not lesson_is_available(user=request.user, lesson=self, release=release):
+            lock = release.lock_for(self.pk)
+            if lock is None:  # open by schedule, closed for another reason
+                raise PermissionDenied
+            response = TemplateResponse(
+                request,
+                "courses/lesson_locked.html",
+                {"page": self, "self": self, "course": course, "lock": lock},
+                status=HTTPStatus.FORBIDDEN,
+            )
+        else:
+            self._courses_release = release  # for get_context: the next lesson's lock
+            response = super().serve(request, *args, **kwargs)
         patch_cache_control(response, private=True)
         return response
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Max, Q, QuerySet
 from django.db.models.functions import Left
+from django.utils import timezone
+from wagtail import hooks
 from wagtail.blocks import StreamValue
 from wagtail.models import Page
 
@@ -26,6 +28,7 @@ from .models import (
     LessonCompletion,
     LessonPage,
 )
+from .release import LESSON_RELEASE_HOOK, LessonLock, LessonRelease, LockReason
 
 STEP = Page.steplen  # characters of a tree path per level
 
@@ -65,19 +68,58 @@ def lesson_course(*, lesson: LessonPage) -> CoursePage | None:
     return lesson._courses_course
 
 
-def lesson_is_available(*, user, lesson: LessonPage) -> bool:
+def lesson_release_for_course(*, user, course: CoursePage, now=None) -> LessonRelease:
+    """Which lessons of ``course`` are open to ``user`` at ``now`` (default: now), and why
+    the others are not.
+
+    - Visitors and inactive accounts: nothing is open (log in first).
+    - Trainers and site admins: everything, always.
+    - Anyone else: what the apps that run the course answer through
+      :data:`~courses.release.LESSON_RELEASE_HOOK` (cohorts: the lessons released to the
+      person's cohorts); a course no app has a say about is self-paced, open to everyone.
+
+    Costs no query for visitors and trainers, and for others what the hooks cost: a fixed
+    number for the whole course (cohorts: one, or four for a person in a cohort). Whether
+    the course and its lessons are live is not checked here.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return LessonRelease(default_lock=LessonLock(reason=LockReason.SIGN_IN))
+    if user_is_trainer(user):
+        return LessonRelease.all_open()
+    moment = now if now is not None else timezone.now()
+    answers = [
+        answer
+        for hook in hooks.get_hooks(LESSON_RELEASE_HOOK)
+        if (answer := hook(user=user, course=course, now=moment)) is not None
+    ]
+    return LessonRelease.combine(answers)
+
+
+def lesson_is_available(*, user, lesson: LessonPage, release: LessonRelease | None = None) -> bool:
     """May ``user`` read ``lesson`` and answer its checks?
 
-    The one place that decides it. Until cohorts exist a published lesson of a published
-    course is open to every signed-in person; trainers (and site admins) may always look.
-    Cohorts will narrow this to the lessons released to a person's cohort.
+    The one place that decides it:
+
+    1. Visitors and inactive accounts: no.
+    2. Trainers and site admins: always, drafts too (in the admin preview).
+    3. Anyone else: only a live lesson of a live course, and only when it is released to
+       them (see :func:`lesson_release_for_course`). A course run in cohorts opens a lesson
+       to the people holding a place in one of its cohorts, from the start of the session
+       that covers it (earlier lessons stay open); any other course is open to everyone.
+
+    Pass ``release`` when the course's release for ``user`` is already at hand, to save
+    its queries.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user_is_trainer(user):
         return True
     course = lesson_course(lesson=lesson)
-    return bool(lesson.live and course is not None and course.live)
+    if not (lesson.live and course is not None and course.live):
+        return False
+    if release is None:
+        release = lesson_release_for_course(user=user, course=course)
+    return release.is_open(lesson.pk)
 
 
 # --- Outlines and progress ------------------------------------------------------------
@@ -304,17 +346,45 @@ class CourseOverview:
     progress: CourseProgress
     competencies: list[Competency]
     signed_in: bool
+    release: LessonRelease | None = None  # None for visitors: lessons ask them to log in
+
+    def lock_for(self, lesson: LessonPage) -> LessonLock | None:
+        """Why the person may not open ``lesson`` yet, or None when they may."""
+        return None if self.release is None else self.release.lock_for(lesson.pk)
+
+    @property
+    def next_lesson(self) -> LessonPage | None:
+        """The first lesson that is open to the person and not done yet."""
+        return next(
+            (
+                lesson
+                for lesson in self.progress.lessons
+                if not self.progress.is_done(lesson) and self.lock_for(lesson) is None
+            ),
+            None,
+        )
+
+    @property
+    def next_lock(self) -> LessonLock | None:
+        """When no open lesson is left to do: why the first lesson not done is locked."""
+        if self.next_lesson is not None:
+            return None
+        waiting = self.progress.next_lesson
+        return None if waiting is None else self.lock_for(waiting)
 
 
 def course_overview(*, user, course: CoursePage) -> CourseOverview:
-    """A course's outline, what it covers and the person's progress in it."""
+    """A course's outline, what it covers, the person's progress in it and which of its
+    lessons are open to them (see :func:`lesson_release_for_course`)."""
     lessons_map = course_lessons_map(courses=[course], with_competencies=True)
+    signed_in = getattr(user, "is_authenticated", False)
     return CourseOverview(
         progress=course_progress_map(user=user, courses=[course], lessons_map=lessons_map)[
             course.pk
         ],
         competencies=_competencies_of(course, lessons_map[course.pk]),
-        signed_in=getattr(user, "is_authenticated", False),
+        signed_in=signed_in,
+        release=lesson_release_for_course(user=user, course=course) if signed_in else None,
     )
 
 
@@ -393,10 +463,24 @@ class LessonOverview:
     next: LessonPage | None
     done: bool
     body: list[tuple] = field(default_factory=list)  # (stream child, latest attempt or None)
+    release: LessonRelease | None = None  # which lessons of the course are open to the person
+
+    def lock_for(self, lesson: LessonPage) -> LessonLock | None:
+        """Why the person may not open ``lesson`` yet, or None when they may."""
+        return None if self.release is None else self.release.lock_for(lesson.pk)
+
+    @property
+    def next_lock(self) -> LessonLock | None:
+        """Why the next lesson is not open yet, or None (open, or no next lesson)."""
+        return None if self.next is None else self.lock_for(self.next)
 
 
-def lesson_overview(*, user, lesson: LessonPage) -> LessonOverview:
-    """Everything around a lesson's body: its course, neighbours, progress, check results."""
+def lesson_overview(
+    *, user, lesson: LessonPage, release: LessonRelease | None = None
+) -> LessonOverview:
+    """Everything around a lesson's body: its course, neighbours, progress, check results,
+    and which lessons of the course are open to the person (``release``: the course's
+    release for ``user``, when already at hand)."""
     course = lesson_course(lesson=lesson)
     progress = (
         course_progress_map(user=user, courses=[course])[course.pk]
@@ -406,6 +490,8 @@ def lesson_overview(*, user, lesson: LessonPage) -> LessonOverview:
     ids = [item.pk for item in progress.lessons]
     position = ids.index(lesson.pk) if lesson.pk in ids else None
     attempts = latest_attempts(user=user, lesson=lesson)
+    if release is None and course is not None:
+        release = lesson_release_for_course(user=user, course=course)
     return LessonOverview(
         course=course,
         progress=progress,
@@ -418,4 +504,5 @@ def lesson_overview(*, user, lesson: LessonPage) -> LessonOverview:
         ),
         done=lesson.pk in progress.done_ids,
         body=[(child, attempts.get(child.id)) for child in lesson.body],
+        release=release,
     )

@@ -54,3 +54,10 @@ def minutes_text(minutes) -> str:
 def done(progress, lesson) -> bool:
     """Whether ``lesson`` is done in ``progress`` (a CourseProgress)."""
     return bool(progress) and progress.is_done(lesson)
+
+
+@register.filter
+def lesson_lock(overview, lesson):
+    """Why ``lesson`` is not open to the person yet (a LessonLock), or None when it is;
+    ``overview`` is a CourseOverview or a LessonOverview."""
+    return overview.lock_for(lesson) if overview else None

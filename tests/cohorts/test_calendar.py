@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cohorts.calendar import cohort_calendar
 from cohorts.models import CalendarFeed, Enrollment, Session
-from cohorts.views import _sessions_with_lessons
+from cohorts.selectors import cohort_sessions
 from tests.cohorts.helpers_calendar import enroll, make_cohort, make_session
 from tests.factories import LessonPageFactory, UserFactory
 
@@ -25,7 +25,7 @@ def _events(calendar: icalendar.Calendar) -> list[icalendar.Event]:
 
 
 def _build(cohort, *, show_video=True) -> bytes:
-    sessions = _sessions_with_lessons(cohort.sessions.order_by("number"))
+    sessions = cohort_sessions(cohort=cohort)
     return cohort_calendar(cohort, sessions, show_video=show_video)
 
 

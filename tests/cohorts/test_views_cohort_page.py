@@ -159,15 +159,25 @@ def test_video_link_hidden_without_a_place(client, cohort, learner, status):
 
 
 def test_what_is_due_lists_lessons_not_done(client, cohort, learner):
-    """The next session's lessons the person has not finished are listed as due."""
+    """Lessons released so far (by sessions that have started) and not done are due; the
+    lessons of later sessions are listed without a link until their session starts."""
     enroll(learner, cohort)
-    read, unread = (LessonPageFactory(parent=cohort.course) for _ in range(2))
-    cohort.sessions.get(number=1).lessons.add(read, unread)
+    first = cohort.sessions.get(number=1)
+    first.starts_at = timezone.now() - datetime.timedelta(hours=2)
+    first.ends_at = timezone.now() - datetime.timedelta(hours=1)
+    first.save()
+    read, unread, later = (LessonPageFactory(parent=cohort.course) for _ in range(3))
+    first.lessons.add(read, unread)
+    cohort.sessions.get(number=2).lessons.add(later)
     LessonCompletion.objects.create(user=learner, lesson=read)
     client.force_login(learner)
     response = client.get(_page(cohort))
     assert [lesson.pk for lesson in response.context["due"]] == [unread.pk]
-    assert response.context["next_session"].number == 1
+    assert response.context["next_session"].number == 2
+    html = response.content.decode()
+    assert f'href="{unread.url}"' in html
+    assert f'href="{later.url}"' not in html
+    assert "opens when this session starts" in html
 
 
 def test_page_queries_are_bounded(client, django_assert_max_num_queries, learner, trainer):
@@ -181,9 +191,9 @@ def test_page_queries_are_bounded(client, django_assert_max_num_queries, learner
     for number in range(39):
         enroll(UserFactory(unit=units[number % 4]), cohort)
     client.force_login(learner)
-    # About 10 for the page's own reads; the rest is the layout (session, user bar, site
-    # settings, catalogue link), the same on every page.
-    with django_assert_max_num_queries(20):
+    # About 14 for the page's own reads (4 of them: what the schedule released to the
+    # person); the rest is the layout (session, user bar, site settings, catalogue link).
+    with django_assert_max_num_queries(24):
         response = client.get(_page(cohort))
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["members"]) == 40
@@ -259,3 +269,13 @@ def test_reset_is_for_anonymous_a_log_in_redirect(client):
     response = client.post(reverse("cohorts:calendar_reset"))
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_only_those_who_run_it_get_the_link_to_the_admin(client, cohort, learner, trainer):
+    """Trainers find the roster from the site's cohort page; members do not see the link."""
+    admin_url = reverse("cohorts_admin:detail", args=[cohort.pk])
+    client.force_login(trainer)
+    assert admin_url in client.get(_page(cohort)).content.decode()
+    enroll(learner, cohort, "enrolled")
+    client.force_login(learner)
+    assert admin_url not in client.get(_page(cohort)).content.decode()

@@ -268,13 +268,36 @@ def test_no_placeholder_text_anywhere():
 
 @pytest.mark.django_db
 def test_every_course_and_lesson_page_renders_for_a_learner(client):
-    """The catalogue, each course and each lesson answer 200 to a signed-in learner."""
+    """The catalogue and each course answer 200 to a signed-in learner; each lesson answers
+    200 when released to them (the demo courses are taught in cohorts: the learner reads
+    the lessons of the running cohort's past sessions) and otherwise a page that says when
+    it opens or that the course is taught in cohorts. A trainer reads every lesson."""
     _seed()
     client.force_login(User.objects.get(email="learner@spoke.example"))
-    pages = [CourseIndexPage.objects.get(), *CoursePage.objects.all(), *LessonPage.objects.all()]
-    for page in pages:
+    for page in [CourseIndexPage.objects.get(), *CoursePage.objects.all()]:
         response = client.get(page.url)
         assert response.status_code == 200, page.url
+    readable = []
+    for lesson in LessonPage.objects.order_by("path"):
+        response = client.get(lesson.url)
+        if response.status_code == 200:
+            readable.append(lesson.slug)
+            continue
+        assert response.status_code == 403, lesson.url
+        content = response.content.decode()
+        assert (
+            "This lesson opens with session" in content
+            or "This course is taught in cohorts: join one to read its lessons." in content
+        ), lesson.url
+    assert readable == ["what-your-profile-says", "the-newspaper-test"]
+    # The demo manager took the finished managers' pilot: that whole course is theirs.
+    client.force_login(User.objects.get(email="manager@spoke.example"))
+    managers = CoursePage.objects.get(slug="social-media-literacy-for-managers")
+    for lesson in LessonPage.objects.child_of(managers):
+        assert client.get(lesson.url).status_code == 200, lesson.url
+    client.force_login(User.objects.get(email="trainer@spoke.example"))
+    for lesson in LessonPage.objects.all():
+        assert client.get(lesson.url).status_code == 200, lesson.url
     content = client.get(LessonPage.objects.get(slug="holding-statements").url).content.decode()
     assert "Say something useful, early" in content
     assert "Which of these belong in a holding statement?" in content

@@ -1,0 +1,194 @@
+"""Releasing lessons by schedule: which lessons of a course a cohort has opened, and to whom.
+
+The rules (``courses`` asks them through :data:`courses.release.LESSON_RELEASE_HOOK`,
+registered in ``wagtail_hooks.py``):
+
+1. A course is *run in cohorts* when it has at least one published, not cancelled cohort.
+   Any other course is self-paced: cohorts have no say about it.
+2. In a course run in cohorts, a person reads lessons only through a cohort of that course
+   (published, not cancelled) in which they hold a place (enrolled or completed). Anyone
+   else (not enrolled, invited, on the waitlist, withdrawn) reads none of its lessons.
+3. In one cohort, lessons open in the course's order (the order of the page tree, among
+   its live lessons): once a session has started, every lesson up to the last one it
+   covers is open, so earlier lessons, and lessons no session covers, stay open.
+4. Everything is open once the cohort's last session has started or the cohort has
+   finished, and to a person whose enrollment is completed.
+5. Someone in several cohorts of the course gets every lesson any of them has opened.
+
+A lesson not open yet opens with the first session (by start time) that covers it or a
+later lesson, or with the last session, whichever starts first.
+
+Everything here costs a fixed number of queries, however many cohorts, sessions and
+lessons there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+
+from django.db.models import OuterRef, Q, Subquery
+
+from courses.models import CoursePage, LessonPage
+from courses.release import LessonLock, LessonRelease, LockReason
+from courses.selectors import course_lessons_map
+
+from .models import Cohort, Enrollment, Session
+
+
+@dataclass(frozen=True)
+class CohortRelease:
+    """What one cohort has released of its course at one moment."""
+
+    lessons: tuple[LessonPage, ...]  # the course's live lessons, in course order
+    released_count: int  # the first ``released_count`` of them are open
+    sessions: tuple[Session, ...]  # the cohort's sessions, by start time
+    # For each lesson not open yet (by id), the session it opens with, when there is one.
+    opens_with: Mapping[int, Session] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def released(self) -> list[LessonPage]:
+        return list(self.lessons[: self.released_count])
+
+    @property
+    def everything(self) -> bool:
+        return self.released_count >= len(self.lessons)
+
+
+def _release_of(
+    cohort: Cohort,
+    *,
+    lessons: list[LessonPage],
+    sessions: list[Session],
+    covered: dict[int, set[int]],
+    now: datetime,
+) -> CohortRelease:
+    position = {lesson.pk: index for index, lesson in enumerate(lessons)}
+    last = sessions[-1] if sessions else None
+    # How far into the course each session reaches: the last lesson it covers; the last
+    # session reaches the end.
+    reach = {
+        session.pk: (
+            len(lessons) - 1
+            if session is last
+            else max(
+                (position[pk] for pk in covered.get(session.pk, ()) if pk in position),
+                default=-1,
+            )
+        )
+        for session in sessions
+    }
+    finished = cohort.ends_at is not None and cohort.ends_at <= now
+    if finished or (last is not None and last.starts_at <= now):
+        released_count = len(lessons)
+    else:
+        released_count = 1 + max(
+            (reach[session.pk] for session in sessions if session.starts_at <= now), default=-1
+        )
+    opens_with: dict[int, Session] = {}
+    next_locked = released_count
+    for session in sessions:
+        if session.starts_at <= now:
+            continue
+        for index in range(next_locked, reach[session.pk] + 1):
+            opens_with[lessons[index].pk] = session
+        next_locked = max(next_locked, reach[session.pk] + 1)
+    return CohortRelease(
+        lessons=tuple(lessons),
+        released_count=released_count,
+        sessions=tuple(sessions),
+        opens_with=MappingProxyType(opens_with),
+    )
+
+
+def cohort_releases(
+    *, cohorts: Iterable[Cohort], now: datetime, courses: Iterable[CoursePage] | None = None
+) -> dict[int, CohortRelease]:
+    """What each cohort has released at ``now``, by cohort id, in three queries for any
+    number of cohorts (lessons, sessions, the lessons each session covers).
+
+    Each cohort's course is read from ``cohort.course``; pass ``courses`` when they are
+    already at hand and not loaded on the cohorts. This is the schedule alone: whether a
+    given person may read them is :func:`lesson_release_for_person`'s question.
+    """
+    cohorts = list(cohorts)
+    if not cohorts:
+        return {}
+    if courses is None:
+        courses = {cohort.course.pk: cohort.course for cohort in cohorts}.values()
+    lessons_map = course_lessons_map(courses=list(courses))
+    sessions: dict[int, list[Session]] = {cohort.pk: [] for cohort in cohorts}
+    for session in Session.objects.filter(cohort_id__in=list(sessions)).order_by(
+        "starts_at", "number", "pk"
+    ):
+        sessions[session.cohort_id].append(session)
+    covered: dict[int, set[int]] = {}
+    for session_id, lesson_id in Session.lessons.through.objects.filter(
+        session__cohort_id__in=list(sessions)
+    ).values_list("session_id", "lessonpage_id"):
+        covered.setdefault(session_id, set()).add(lesson_id)
+    return {
+        cohort.pk: _release_of(
+            cohort,
+            lessons=lessons_map.get(cohort.course_id, []),
+            sessions=sessions[cohort.pk],
+            covered=covered,
+            now=now,
+        )
+        for cohort in cohorts
+    }
+
+
+def lesson_release_for_person(*, user, course: CoursePage, now: datetime) -> LessonRelease | None:
+    """The lessons of ``course`` open to ``user`` at ``now`` under the rules above, or None
+    when the course is not run in cohorts (self-paced: cohorts have no say).
+
+    Registered under ``courses.release.LESSON_RELEASE_HOOK``; ``courses`` has already let
+    trainers and site admins through. One query for someone without a place or with a
+    completed one, four for someone in a running cohort.
+    """
+    running = Cohort.objects.filter(course=course, is_published=True, cancelled_at__isnull=True)
+    status = Enrollment.objects.filter(cohort=OuterRef("pk"), user=user).values("status")[:1]
+    # The person's cohorts, or (for someone in none) any one, to tell whether there are any.
+    cohorts = list(
+        running.annotate(my_status=Subquery(status))
+        .filter(
+            Q(my_status__in=Enrollment.HOLDS_A_PLACE)
+            | Q(pk=Subquery(running.order_by("pk").values("pk")[:1]))
+        )
+        .order_by("starts_at", "pk")
+    )
+    if not cohorts:
+        return None
+    mine = [cohort for cohort in cohorts if cohort.my_status in Enrollment.HOLDS_A_PLACE]
+    if not mine:
+        return LessonRelease(default_lock=LessonLock(reason=LockReason.MEMBERS_ONLY))
+    if any(cohort.my_status == Enrollment.Status.COMPLETED for cohort in mine):
+        return LessonRelease.all_open()
+    for cohort in mine:
+        cohort.course = course
+    releases = cohort_releases(cohorts=mine, now=now, courses=[course])
+    if any(releases[cohort.pk].everything for cohort in mine):
+        return LessonRelease.all_open()
+    open_ids = {lesson.pk for cohort in mine for lesson in releases[cohort.pk].released}
+    locks: dict[int, LessonLock] = {}
+    for cohort in mine:
+        for lesson_id, session in releases[cohort.pk].opens_with.items():
+            if lesson_id in open_ids:
+                continue
+            known = locks.get(lesson_id)
+            if known is None or session.starts_at < known.opens_at:
+                locks[lesson_id] = LessonLock(
+                    reason=LockReason.SCHEDULED,
+                    opens_at=session.starts_at,
+                    session_number=session.number,
+                    session_title=session.title,
+                    cohort_name=cohort.name,
+                )
+    return LessonRelease(
+        open_ids=frozenset(open_ids),
+        locks=locks,
+        default_lock=LessonLock(reason=LockReason.SCHEDULED, cohort_name=mine[0].name),
+    )
