@@ -663,6 +663,23 @@ def attendance_record(*, session: Session, enrollment: Enrollment, status: str, 
     return attendance
 
 
+# --- Completion -------------------------------------------------------------------------
+
+
+def cohorts_complete(*, now: datetime | None = None) -> int:
+    """Mark *completed* everyone still enrolled in a published cohort that has finished
+    (its last session has ended) and was not cancelled. Safe to run any number of times;
+    returns how many enrollments it completed. People waiting or invited stay as they were.
+    """
+    now = now or timezone.now()
+    return Enrollment.objects.filter(
+        status=Status.ENROLLED,
+        cohort__is_published=True,
+        cohort__cancelled_at__isnull=True,
+        cohort__ends_at__lte=now,
+    ).update(status=Status.COMPLETED, updated_at=now)
+
+
 # --- Reminders --------------------------------------------------------------------------
 
 

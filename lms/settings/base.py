@@ -143,6 +143,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "cohorts.tasks.session_reminders_send",
         "schedule": 600.0,
     },
+    # People still enrolled when a cohort's last session ends have completed it.
+    "cohorts-complete": {
+        "task": "cohorts.tasks.cohorts_complete",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Auth and accounts ------------------------------------------------------------------
