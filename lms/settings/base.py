@@ -9,6 +9,7 @@ the console.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "competencies",
     "courses",
     "cohorts",
+    "assessments",
     "lms",
     # Wagtail
     "wagtail.contrib.forms",
@@ -137,6 +139,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Checking submitted links: a short time-out, and never private or internal addresses.
+SPOKE_LINK_CHECK = {"enabled": True, "timeout": 5.0, "allow_private": False}
+
 CELERY_BEAT_SCHEDULE: dict = {
     # Day-before and hour-before session reminders; each is sent once however often it runs.
     "cohorts-session-reminders": {
@@ -147,6 +152,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cohorts-complete": {
         "task": "cohorts.tasks.cohorts_complete",
         "schedule": 3600.0,
+    },
+    # Practice: an assignment opened, or is due tomorrow and not handed in (each once).
+    "practice-reminders": {
+        "task": "assessments.tasks.practice_reminders_send",
+        "schedule": 600.0,
+    },
+    # Trainers with work waiting for review: one e-mail each morning.
+    "practice-review-digests": {
+        "task": "assessments.tasks.review_digests_send",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
@@ -221,9 +236,17 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
+# Learners' screenshots: outside MEDIA_ROOT, never served by the web server, only through
+# a view that checks who asks.
+SPOKE_PRIVATE_MEDIA_ROOT = env.path("SPOKE_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+PRIVATE_STORAGE = {
+    "BACKEND": "assessments.storage.PrivateStorage",
+    "OPTIONS": {"location": SPOKE_PRIVATE_MEDIA_ROOT},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

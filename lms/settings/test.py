@@ -18,6 +18,7 @@ SPOKE_DEMO_ALLOWED = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 # Tests decide themselves when tasks should go through a real broker
 # (tests/integration/); everything else runs them in-process.
@@ -30,3 +31,5 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the source folders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests have no internet: link checks run only where a test points them at a local server.
+SPOKE_LINK_CHECK = {"enabled": False, "timeout": 1.0, "allow_private": False}

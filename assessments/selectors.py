@@ -1,0 +1,238 @@
+"""Reads about practice: when each assignment opens and is due in a cohort, what a person
+has to do, and who may see a submission.
+
+Windows follow the cohort's sessions: an assignment opens when the session it follows
+ends and is due when the next session starts (a week after opening when it follows the
+last session). Trainers may set other dates for their cohort (``AssignmentWindow``).
+Everything here costs a fixed number of queries, however many cohorts and assignments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
+
+from cohorts.models import Cohort, Enrollment, Session
+from cohorts.selectors import user_runs_cohort
+from people.roles import user_is_site_admin
+
+from .models import Assignment, AssignmentWindow, Submission
+
+AFTER_LAST_SESSION = timedelta(days=7)
+# How long reviewed work stays on the learner's list, so they see the feedback.
+FEEDBACK_SHOWN_FOR = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Window:
+    """When an assignment is open to a cohort, and the session it follows (if any)."""
+
+    assignment: Assignment
+    cohort: Cohort
+    opens_at: datetime
+    due_at: datetime
+    session: Session | None = None
+    is_custom: bool = False
+    # The dates the schedule gives, when the cohort has the session (also when trainers
+    # set other dates, so a form can show what "use the schedule" would bring back).
+    scheduled_opens_at: datetime | None = None
+    scheduled_due_at: datetime | None = None
+
+    def is_open_at(self, moment: datetime) -> bool:
+        return self.opens_at <= moment
+
+
+def _session_after(assignment: Assignment, sessions: list[Session], covers: dict) -> int | None:
+    """The index in ``sessions`` (by start time) of the session the assignment follows."""
+    if assignment.after_session is not None:
+        for index, session in enumerate(sessions):
+            if session.number == assignment.after_session:
+                return index
+        return None
+    for index, session in enumerate(sessions):
+        if assignment.after_lesson_id in covers.get(session.pk, ()):
+            return index
+    return None
+
+
+def assignment_windows(*, cohorts: Iterable[Cohort]) -> dict[tuple[int, int], Window]:
+    """Every assignment's window in each of ``cohorts``, keyed by (cohort id, assignment
+    id), in four queries. Assignments whose session the cohort does not have are left out:
+    they never open there (unless trainers set dates)."""
+    cohorts = list(cohorts)
+    if not cohorts:
+        return {}
+    by_id = {cohort.pk: cohort for cohort in cohorts}
+    assignments: dict[int, list[Assignment]] = {}
+    for assignment in Assignment.objects.filter(
+        course_id__in={cohort.course_id for cohort in cohorts}
+    ).order_by("pk"):
+        assignments.setdefault(assignment.course_id, []).append(assignment)
+    if not assignments:  # courses without practice: nothing to schedule, no more queries
+        return {}
+    sessions: dict[int, list[Session]] = {pk: [] for pk in by_id}
+    for session in Session.objects.filter(cohort_id__in=list(by_id)).order_by("starts_at", "pk"):
+        sessions[session.cohort_id].append(session)
+    covers: dict[int, set[int]] = {}
+    for session_id, lesson_id in Session.lessons.through.objects.filter(
+        session__cohort_id__in=list(by_id)
+    ).values_list("session_id", "lessonpage_id"):
+        covers.setdefault(session_id, set()).add(lesson_id)
+    custom = {
+        (window.cohort_id, window.assignment_id): window
+        for window in AssignmentWindow.objects.filter(cohort_id__in=list(by_id))
+    }
+    windows: dict[tuple[int, int], Window] = {}
+    for cohort in cohorts:
+        schedule = sessions[cohort.pk]
+        for assignment in assignments.get(cohort.course_id, []):
+            key = (cohort.pk, assignment.pk)
+            index = _session_after(assignment, schedule, covers)
+            session = schedule[index] if index is not None else None
+            opens = due = None
+            if session is not None:
+                following = schedule[index + 1] if index + 1 < len(schedule) else None
+                opens = session.ends_at
+                due = following.starts_at if following else session.ends_at + AFTER_LAST_SESSION
+            if key in custom:
+                windows[key] = Window(
+                    assignment=assignment,
+                    cohort=cohort,
+                    opens_at=custom[key].opens_at,
+                    due_at=custom[key].due_at,
+                    session=session,
+                    is_custom=True,
+                    scheduled_opens_at=opens,
+                    scheduled_due_at=due,
+                )
+            elif session is not None:
+                windows[key] = Window(
+                    assignment=assignment,
+                    cohort=cohort,
+                    opens_at=opens,
+                    due_at=due,
+                    session=session,
+                    scheduled_opens_at=opens,
+                    scheduled_due_at=due,
+                )
+    return windows
+
+
+def assignment_window(*, cohort: Cohort, assignment: Assignment) -> Window | None:
+    return assignment_windows(cohorts=[cohort]).get((cohort.pk, assignment.pk))
+
+
+def latest_attempts(*, user_ids: Iterable[int], cohort_ids: Iterable[int]) -> dict:
+    """Each person's latest attempt per (cohort, assignment), keyed by
+    (user id, cohort id, assignment id), with its review, in one or two queries."""
+    latest: dict[tuple[int, int, int], Submission] = {}
+    submissions = (
+        Submission.objects.filter(user_id__in=list(user_ids), cohort_id__in=list(cohort_ids))
+        .select_related("review")
+        .order_by("attempt")
+    )
+    for submission in submissions:
+        latest[(submission.user_id, submission.cohort_id, submission.assignment_id)] = submission
+    return latest
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One assignment on a person's list: its window and their latest attempt."""
+
+    window: Window
+    submission: Submission | None
+    now: datetime
+
+    @property
+    def state(self) -> str:
+        return self.submission.status if self.submission else "not_started"
+
+    @property
+    def state_label(self) -> str:
+        if self.submission is None:
+            return gettext("Not started")
+        return self.submission.get_status_display()
+
+    @property
+    def is_overdue(self) -> bool:
+        done = self.submission and self.submission.status in (
+            Submission.Status.SUBMITTED,
+            Submission.Status.ACCEPTED,
+        )
+        return not done and self.now > self.window.due_at
+
+    @property
+    def has_feedback(self) -> bool:
+        review = getattr(self.submission, "review", None) if self.submission else None
+        return bool(review and (review.feedback or review.decision))
+
+
+def practice_for(*, user, now: datetime, cohort: Cohort | None = None) -> list[DueItem]:
+    """What ``user`` has to do, by due date: the assignments open in the published, not
+    cancelled cohorts where they hold a place (or in ``cohort`` only), except work
+    accepted more than two weeks ago. A fixed number of queries."""
+    cohorts = Cohort.objects.filter(
+        is_published=True,
+        cancelled_at__isnull=True,
+        enrollments__user=user,
+        enrollments__status__in=Enrollment.HOLDS_A_PLACE,
+    ).select_related("course")
+    if cohort is not None:
+        cohorts = cohorts.filter(pk=cohort.pk)
+    cohorts = list(cohorts)
+    windows = [w for w in assignment_windows(cohorts=cohorts).values() if w.is_open_at(now)]
+    latest = latest_attempts(user_ids=[user.pk], cohort_ids=[c.pk for c in cohorts])
+    items = []
+    for window in windows:
+        submission = latest.get((user.pk, window.cohort.pk, window.assignment.pk))
+        review = getattr(submission, "review", None) if submission else None
+        if (
+            submission is not None
+            and submission.status == Submission.Status.ACCEPTED
+            and review is not None
+            and review.decided_at < now - FEEDBACK_SHOWN_FOR
+        ):
+            continue
+        items.append(DueItem(window=window, submission=submission, now=now))
+    return sorted(items, key=lambda item: (item.window.due_at, item.window.assignment.title))
+
+
+def user_has_practice_cohort(*, user, now: datetime) -> bool:
+    """Whether ``user`` holds a place in a published, not cancelled cohort that has not
+    finished (or finished so recently that its last assignment may still be due): the
+    people for whom an empty practice list means "nothing to do right now". One query."""
+    return (
+        Cohort.objects.filter(
+            is_published=True,
+            cancelled_at__isnull=True,
+            enrollments__user=user,
+            enrollments__status__in=Enrollment.HOLDS_A_PLACE,
+        )
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now - AFTER_LAST_SESSION))
+        .exists()
+    )
+
+
+def user_may_see_submission(*, user, submission: Submission) -> bool:
+    """Its author, the trainers of its cohort and site admins; nobody else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if submission.user_id == user.pk or user_is_site_admin(user):
+        return True
+    return user_runs_cohort(user=user, cohort=submission.cohort)
+
+
+def submissions_waiting(*, user) -> QuerySet[Submission]:
+    """Submitted attempts waiting for a decision in the cohorts ``user`` runs (all for a
+    site admin), oldest first."""
+    submissions = Submission.objects.filter(status=Submission.Status.SUBMITTED)
+    if not user_is_site_admin(user):
+        submissions = submissions.filter(cohort__trainers=user)
+    return submissions.select_related("assignment", "cohort", "user", "user__unit").order_by(
+        "submitted_at", "pk"
+    )

@@ -1,0 +1,533 @@
+"""Writes about practice: drafts, submissions, reviews, link checks and the reminders.
+
+A person works on one open attempt per assignment and cohort: a draft they may save as
+often as they like (whatever they typed is kept, checked or not), then submit, when every
+piece of evidence the assignment asks for is checked. A trainer of the cohort decides a
+submitted attempt once: accepted (competency evidence is written for each criterion met)
+or needs revision (the person starts a new attempt from the old one; all are kept).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cohorts.models import Cohort, Enrollment
+from cohorts.selectors import user_runs_cohort
+from cohorts.services import local_time
+from competencies.services import evidence_record
+from core.html import html_text_length, sanitize_html
+from core.tasks import notification_send_task
+
+from . import evidence
+from .models import Assignment, AssignmentWindow, Review, RubricCriterion, Submission
+from .selectors import (
+    AFTER_LAST_SESSION,
+    assignment_window,
+    assignment_windows,
+    latest_attempts,
+)
+
+Status = Submission.Status
+EMAIL = "assessments/email/"
+MAX_REFLECTION_INPUT = evidence.MAX_REFLECTION_CHARS  # what a draft keeps, before cleaning
+# A trainer's feedback is an e-mail's worth of plain text.
+MAX_FEEDBACK = 10_000
+
+
+def work_path(*, cohort_id: int, assignment_id: int) -> str:
+    """Where a person works on an assignment in a cohort."""
+    return reverse("assessments:work", args=[cohort_id, assignment_id])
+
+
+def _notify(*, user, key: str, template: str, context: dict) -> None:
+    notification_send_task.delay_on_commit(
+        user_id=user.pk, key=key, template=EMAIL + template, context=context
+    )
+
+
+# --- Opening an attempt -------------------------------------------------------------------
+
+
+def _require_can_practise(*, assignment: Assignment, cohort, user, now: datetime):
+    """The window, if ``user`` may work on ``assignment`` in ``cohort`` now."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise PermissionDenied(_("Sign in to practise."))
+    enrollment = Enrollment.objects.filter(cohort=cohort, user=user).first()
+    if enrollment is None or enrollment.status not in Enrollment.HOLDS_A_PLACE:
+        raise PermissionDenied(_("Only the people enrolled in this cohort practise in it."))
+    if cohort.cancelled_at is not None or not cohort.is_published:
+        raise ValidationError(_("This cohort is cancelled."), code="cancelled")
+    if assignment.course_id != cohort.course_id:
+        raise PermissionDenied(_("This assignment belongs to another course."))
+    window = assignment_window(cohort=cohort, assignment=assignment)
+    if window is None or not window.is_open_at(now):
+        raise ValidationError(_("This assignment is not open yet."), code="not_open")
+    return window
+
+
+def submission_current(*, assignment: Assignment, cohort, user, now: datetime | None = None):
+    """The person's open attempt (a draft or one waiting for review), creating a draft when
+    there is none: the first, or the next after a request for revision, which starts from
+    what the last attempt held. An accepted assignment gets no new attempt."""
+    now = now or timezone.now()
+    _require_can_practise(assignment=assignment, cohort=cohort, user=user, now=now)
+    attempts = Submission.objects.filter(assignment=assignment, cohort=cohort, user=user)
+    current = attempts.filter(status__in=Submission.OPEN).first()
+    if current is not None:
+        return current
+    last = attempts.order_by("-attempt").first()
+    if last is not None and last.status == Status.ACCEPTED:
+        raise ValidationError(_("This work is accepted: there is nothing more to do."), code="done")
+    draft = Submission(assignment=assignment, cohort=cohort, user=user, attempt=1)
+    if last is not None:
+        draft.attempt = last.attempt + 1
+        draft.link_url, draft.platform_id = last.link_url, last.platform_id
+        draft.reflection, draft.reflection_chars = last.reflection, last.reflection_chars
+        draft.screenshot = last.screenshot.name if last.screenshot else ""
+        draft.screenshot_width, draft.screenshot_height = (
+            last.screenshot_width,
+            last.screenshot_height,
+        )
+    try:
+        with transaction.atomic():
+            draft.save()
+    except IntegrityError:
+        # Two tabs opened the form at once: the other one made the draft.
+        return attempts.get(status__in=Submission.OPEN)
+    return draft
+
+
+# --- Drafts and submitting ----------------------------------------------------------------
+
+
+def _require_own_draft(*, submission: Submission, by) -> None:
+    if by is None or by.pk != submission.user_id:
+        raise PermissionDenied(_("Only its author changes a submission."))
+    if submission.status != Status.DRAFT:
+        raise ValidationError(
+            _("This attempt is already submitted: it can no longer change."), code="submitted"
+        )
+
+
+def submission_draft_save(
+    *,
+    submission: Submission,
+    by,
+    link_url: str = "",
+    reflection: str = "",
+    screenshot=None,
+    remove_screenshot: bool = False,
+) -> Submission:
+    """Keep what the person typed. The reflection is cleaned (never stored raw) and the link
+    kept as typed (it is checked on submitting). A new screenshot is checked, re-encoded and
+    stored under a random name (it replaces the stored one, and wins over
+    ``remove_screenshot``).
+
+    What cannot be kept (a link or reflection over the limit, a bad screenshot) leaves the
+    stored value as it was; everything else is saved, then a ``ValidationError`` with one
+    message per refused field is raised. The row is locked while it is written, so a draft
+    saved from a stale tab cannot turn an attempt submitted meanwhile back into a draft.
+    """
+    _require_own_draft(submission=submission, by=by)
+    errors: dict[str, list] = {}
+    link_url = link_url.strip()
+    if len(link_url) > evidence.MAX_LINK_CHARS:
+        errors["link_url"] = [
+            _("This link has %(length)s characters; a link can have at most %(max)s.")
+            % {"length": len(link_url), "max": evidence.MAX_LINK_CHARS}
+        ]
+    clean = None
+    if len(reflection) > MAX_REFLECTION_INPUT:
+        errors["reflection"] = [
+            _(
+                "The reflection is too long to keep: %(length)s characters including "
+                "formatting, and the limit is %(max)s. Shorten it or paste it without "
+                "formatting."
+            )
+            % {"length": len(reflection), "max": MAX_REFLECTION_INPUT}
+        ]
+    else:
+        clean = sanitize_html(reflection) if reflection.strip() else ""
+    processed = None
+    if screenshot is not None:
+        try:
+            processed = evidence.screenshot_process(screenshot)
+        except ValidationError as error:
+            errors["screenshot"] = error.messages
+    with transaction.atomic():
+        current = Submission.objects.select_for_update().get(pk=submission.pk)
+        _require_own_draft(submission=current, by=by)
+        if "link_url" not in errors:
+            current.link_url = link_url
+        if clean is not None:
+            current.reflection = clean
+            current.reflection_chars = html_text_length(clean) if clean else 0
+        if processed is not None:
+            current.screenshot.save(processed.name, processed.content, save=False)
+            current.screenshot_width, current.screenshot_height = (
+                processed.width,
+                processed.height,
+            )
+        elif remove_screenshot:
+            current.screenshot = ""
+            current.screenshot_width = current.screenshot_height = None
+        current.save(
+            update_fields=[
+                "link_url",
+                "reflection",
+                "reflection_chars",
+                "screenshot",
+                "screenshot_width",
+                "screenshot_height",
+                "updated_at",
+            ]
+        )
+    for field in (
+        "link_url",
+        "reflection",
+        "reflection_chars",
+        "screenshot",
+        "screenshot_width",
+        "screenshot_height",
+        "updated_at",
+    ):
+        setattr(submission, field, getattr(current, field))
+    if errors:
+        raise ValidationError(errors)
+    return submission
+
+
+def submission_submit(*, submission: Submission, by, now: datetime | None = None) -> Submission:
+    """Hand the draft in for review once every piece of evidence the assignment asks for is
+    there and checked; late work is accepted and marked late. The link is then checked in
+    the background.
+
+    The row is locked and read again first, so what is checked is what is stored, and two
+    submits at once (two tabs, a double click) hand it in once: the second is told it is
+    already submitted."""
+    _require_own_draft(submission=submission, by=by)
+    now = now or timezone.now()
+    assignment = submission.assignment
+    window = _require_can_practise(
+        assignment=assignment, cohort=submission.cohort, user=by, now=now
+    )
+    with transaction.atomic():
+        current = Submission.objects.select_for_update().get(pk=submission.pk)
+        if current.status != Status.DRAFT:
+            raise ValidationError(_("This attempt is already submitted."), code="submitted")
+        errors: dict[str, list] = {}
+        platform = None
+        if assignment.needs_link:
+            try:
+                platform, _kind = evidence.link_check_platform(
+                    current.link_url, assignment.platforms.all()
+                )
+            except ValidationError as error:
+                errors["link_url"] = error.messages
+        if assignment.needs_screenshot and not current.screenshot:
+            errors["screenshot"] = [_("Add a screenshot.")]
+        if assignment.needs_reflection:
+            try:
+                evidence.reflection_clean(
+                    current.reflection, min_chars=assignment.reflection_min_chars
+                )
+            except ValidationError as error:
+                errors["reflection"] = error.messages
+        if errors:
+            raise ValidationError(errors)
+        current.platform = platform
+        current.status = Status.SUBMITTED
+        current.submitted_at = now
+        current.due_at = window.due_at
+        current.is_late = now > window.due_at
+        current.link_check = Submission.LinkCheck.PENDING
+        current.save()
+        if current.link_url and assignment.needs_link:
+            from .tasks import submission_link_check
+
+            transaction.on_commit(lambda: submission_link_check.delay(current.pk))
+    for field in ("platform", "status", "submitted_at", "due_at", "is_late", "link_check"):
+        setattr(submission, field, getattr(current, field))
+    return current
+
+
+# --- Reviewing ----------------------------------------------------------------------------
+
+
+def review_decide(
+    *,
+    submission: Submission,
+    by,
+    decision: str,
+    criteria_met: list[RubricCriterion] | tuple = (),
+    feedback: str = "",
+) -> Review:
+    """A trainer of the cohort decides a submitted attempt, once: two trainers deciding at
+    the same moment queue on the row's lock, and the second is told it is decided.
+
+    Accepting needs at least one criterion met and writes one piece of competency evidence
+    per criterion; asking for a revision needs feedback. The person is told either way.
+    """
+    if not user_runs_cohort(user=by, cohort=submission.cohort):
+        raise PermissionDenied(_("Only the trainers of this cohort review its work."))
+    if by.pk == submission.user_id:
+        raise PermissionDenied(_("Nobody reviews their own work."))
+    if decision not in Review.Decision.values:
+        raise ValidationError({"decision": _("Choose to accept or to ask for a revision.")})
+    feedback = feedback.strip()
+    criteria = list(criteria_met)
+    if any(criterion.assignment_id != submission.assignment_id for criterion in criteria):
+        raise ValidationError({"criteria_met": _("A criterion of another assignment was sent.")})
+    if decision == Review.Decision.ACCEPTED and not criteria:
+        raise ValidationError(
+            {"criteria_met": _("Tick the criteria the work meets: accepting needs one.")}
+        )
+    if decision == Review.Decision.NEEDS_REVISION and not feedback:
+        raise ValidationError({"feedback": _("Say what to change: a revision needs feedback.")})
+    if len(feedback) > MAX_FEEDBACK:
+        raise ValidationError(
+            {
+                "feedback": _("Keep the feedback under %(n)s characters.")
+                % {"n": f"{MAX_FEEDBACK:,}"}
+            },
+            code="too_long",
+        )
+    with transaction.atomic():
+        current = (
+            Submission.objects.select_for_update()
+            .select_related("user", "assignment", "cohort")
+            .get(pk=submission.pk)
+        )
+        if current.status == Status.DRAFT:
+            raise ValidationError(
+                _("This attempt is not handed in yet: there is nothing to decide."),
+                code="draft",
+            )
+        if current.status != Status.SUBMITTED:
+            decided = Review.objects.filter(submission=current).select_related("reviewer").first()
+            who = decided.reviewer.get_full_name() if decided and decided.reviewer else ""
+            raise ValidationError(
+                _("This work was already decided%(by)s: it is %(status)s.")
+                % {
+                    "by": _(" by %(name)s") % {"name": who} if who else "",
+                    "status": current.get_status_display().lower(),
+                },
+                code="decided",
+            )
+        review = Review.objects.create(
+            submission=current, reviewer=by, decision=decision, feedback=feedback
+        )
+        review.criteria_met.set(criteria)
+        current.status = (
+            Status.ACCEPTED if decision == Review.Decision.ACCEPTED else Status.NEEDS_REVISION
+        )
+        current.save(update_fields=["status", "updated_at"])
+        if decision == Review.Decision.ACCEPTED:
+            for criterion in criteria:
+                evidence_record(
+                    user=current.user,
+                    competency=criterion.competency,
+                    level=criterion.level,
+                    source=review,
+                    awarded_by=by,
+                    note=criterion.description[:200],
+                )
+        _notify(
+            user=current.user,
+            key=f"practice-feedback:{review.pk}",
+            template="feedback",
+            context={
+                "path": work_path(cohort_id=current.cohort_id, assignment_id=current.assignment_id),
+                "assignment_title": current.assignment.title,
+                "cohort_name": current.cohort.name,
+                "accepted": decision == Review.Decision.ACCEPTED,
+                "feedback": feedback,
+                "attempt": current.attempt,
+            },
+        )
+    submission.status = current.status
+    return review
+
+
+# --- A cohort's own dates -----------------------------------------------------------------
+
+
+def _require_runs_cohort_for(*, cohort, assignment: Assignment, by) -> None:
+    if not user_runs_cohort(user=by, cohort=cohort):
+        raise PermissionDenied(_("Only the trainers of this cohort change its dates."))
+    if assignment.course_id != cohort.course_id:
+        raise PermissionDenied(_("This assignment belongs to another course."))
+
+
+def assignment_window_set(
+    *, cohort, assignment: Assignment, by, opens_at: datetime, due_at: datetime
+) -> AssignmentWindow:
+    """A trainer of the cohort gives ``assignment`` its own dates there, replacing what the
+    schedule says (or the dates set before). Work already handed in keeps the due date it
+    was handed in against."""
+    _require_runs_cohort_for(cohort=cohort, assignment=assignment, by=by)
+    if cohort.cancelled_at is not None:
+        raise ValidationError(_("This cohort is cancelled: its dates no longer change."))
+    if opens_at is None or due_at is None:
+        raise ValidationError(_("Set both dates: when it opens and when it is due."))
+    if due_at <= opens_at:
+        raise ValidationError(
+            {"due_at": _("The due date must come after the opening date.")}, code="order"
+        )
+    values = {"opens_at": opens_at, "due_at": due_at}
+    try:
+        with transaction.atomic():
+            window, _created = AssignmentWindow.objects.update_or_create(
+                cohort=cohort, assignment=assignment, defaults=values
+            )
+    except IntegrityError:
+        # Another trainer created the row at the same moment: the last one wins.
+        window = AssignmentWindow.objects.get(cohort=cohort, assignment=assignment)
+        for name, value in values.items():
+            setattr(window, name, value)
+        window.save(update_fields=[*values, "updated_at"])
+    return window
+
+
+def assignment_window_clear(*, cohort, assignment: Assignment, by) -> bool:
+    """Back to the schedule's dates for ``assignment`` in ``cohort``; whether there were
+    other dates to remove."""
+    _require_runs_cohort_for(cohort=cohort, assignment=assignment, by=by)
+    if cohort.cancelled_at is not None:
+        raise ValidationError(_("This cohort is cancelled: its dates no longer change."))
+    deleted, _rows = AssignmentWindow.objects.filter(cohort=cohort, assignment=assignment).delete()
+    return bool(deleted)
+
+
+# --- Link checks --------------------------------------------------------------------------
+
+
+def submission_link_check_record(*, submission_id: int, result) -> None:
+    """Store what the background link check found; never changes anything else."""
+    Submission.objects.filter(pk=submission_id).update(
+        link_check=result.status,
+        link_http_status=result.http_status,
+        link_title=(result.title or "")[:300],
+        link_checked_at=timezone.now(),
+    )
+
+
+# --- Reminders ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    opened: int = 0
+    due_soon: int = 0
+    digests: int = 0
+
+
+# Only assignments that opened this recently are announced (a new deployment does not
+# announce last year's).
+OPENED_WINDOW = timedelta(days=2)
+DUE_SOON = timedelta(hours=24)
+
+
+def practice_reminders_send(*, now: datetime | None = None) -> ScanReport:
+    """Tell people an assignment opened, and remind those who have not submitted a day
+    before it is due; each message once per person, cohort and assignment (send-once keys),
+    however often this runs."""
+    now = now or timezone.now()
+    # Cohorts still going (or just finished: the last assignment is due after it).
+    cohorts = Cohort.objects.filter(
+        is_published=True,
+        cancelled_at__isnull=True,
+        ends_at__gt=now - AFTER_LAST_SESSION - OPENED_WINDOW,
+    ).select_related("course")
+    windows = [
+        window
+        for window in assignment_windows(cohorts=cohorts).values()
+        if (now - OPENED_WINDOW < window.opens_at <= now)
+        or (window.opens_at <= now < window.due_at <= now + DUE_SOON)
+    ]
+    if not windows:
+        return ScanReport()
+    cohort_ids = {window.cohort.pk for window in windows}
+    people: dict[int, list] = {}
+    for enrollment in Enrollment.objects.filter(
+        cohort_id__in=cohort_ids, status=Enrollment.Status.ENROLLED
+    ).select_related("user"):
+        people.setdefault(enrollment.cohort_id, []).append(enrollment.user)
+    latest = latest_attempts(
+        user_ids={user.pk for users in people.values() for user in users}, cohort_ids=cohort_ids
+    )
+    opened = due_soon = 0
+    for window in windows:
+        cohort, assignment = window.cohort, window.assignment
+        context = {
+            "assignment_title": assignment.title,
+            "cohort_name": cohort.name,
+            "path": work_path(cohort_id=cohort.pk, assignment_id=assignment.pk),
+        }
+        for user in people.get(cohort.pk, []):
+            due = local_time(window.due_at, user.time_zone)
+            if now - OPENED_WINDOW < window.opens_at <= now:
+                _notify(
+                    user=user,
+                    key=f"practice-open:{cohort.pk}:{assignment.pk}:{user.pk}",
+                    template="assignment_open",
+                    context={**context, "due": due},
+                )
+                opened += 1
+            attempt = latest.get((user.pk, cohort.pk, assignment.pk))
+            handed_in = attempt is not None and attempt.status in (
+                Status.SUBMITTED,
+                Status.ACCEPTED,
+            )
+            if not handed_in and window.opens_at <= now < window.due_at <= now + DUE_SOON:
+                _notify(
+                    user=user,
+                    key=f"practice-due:{cohort.pk}:{assignment.pk}:{user.pk}",
+                    template="assignment_due",
+                    context={**context, "due": due},
+                )
+                due_soon += 1
+    return ScanReport(opened=opened, due_soon=due_soon)
+
+
+def review_digests_send(*, now: datetime | None = None) -> int:
+    """Each trainer with work waiting in their cohorts gets one e-mail a day saying how much
+    waits in each. Returns how many were queued."""
+    now = now or timezone.now()
+    counts = dict(
+        Submission.objects.filter(status=Status.SUBMITTED)
+        .values("cohort_id")
+        .annotate(waiting=Count("pk"))
+        .values_list("cohort_id", "waiting")
+    )
+    if not counts:
+        return 0
+    per_trainer: dict[int, dict] = {}
+    for cohort in Cohort.objects.filter(pk__in=list(counts)).prefetch_related("trainers"):
+        for trainer in cohort.trainers.all():
+            entry = per_trainer.setdefault(trainer.pk, {"user": trainer, "cohorts": []})
+            entry["cohorts"].append({"name": cohort.name, "waiting": counts[cohort.pk]})
+    day = now.date().isoformat()
+    for entry in per_trainer.values():
+        trainer = entry["user"]
+        if not trainer.is_active:
+            continue
+        _notify(
+            user=trainer,
+            key=f"review-digest:{trainer.pk}:{day}",
+            template="review_digest",
+            context={
+                "path": reverse("assessments_admin:queue"),
+                "cohorts": sorted(entry["cohorts"], key=lambda c: c["name"]),
+                "total": sum(c["waiting"] for c in entry["cohorts"]),
+            },
+        )
+    return len(per_trainer)
