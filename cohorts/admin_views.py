@@ -6,6 +6,8 @@ site admins see all. Every write goes through ``cohorts.services``; their refusa
 back as form errors or messages, and whatever was typed stays on the page.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
+from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.errors import error_text
@@ -56,6 +59,10 @@ from .services import (
 )
 
 PER_PAGE = 25
+# Apps above cohorts add links to a cohort's admin page through this hook, without cohorts
+# importing them: each function takes ``request`` and ``cohort`` (keywords) and returns a
+# list of (label, url).
+COHORT_ADMIN_LINKS_HOOK = "spoke_cohort_admin_links"
 
 
 def invite_summary(report) -> str:
@@ -132,6 +139,9 @@ class CohortIndexView(TrainerView):
                 "statuses": [(value, Cohort.Status(value).label) for value in LISTING_STATUSES],
                 "now": timezone.now(),
                 "filtered": bool(query or status),
+                "filter_query": urlencode(
+                    {name: value for name, value in (("q", query), ("status", status)) if value}
+                ),
             }
         )
         return context
@@ -193,6 +203,11 @@ class CohortDetailView(CohortMixin, TrainerView):
                 "can_change": self.cohort.status
                 not in (Cohort.Status.CANCELLED, Cohort.Status.FINISHED),
                 "attendance_from": now + ATTENDANCE_EARLY,
+                "admin_links": [
+                    link
+                    for links_for in hooks.get_hooks(COHORT_ADMIN_LINKS_HOOK)
+                    for link in links_for(request=self.request, cohort=self.cohort) or ()
+                ],
             }
         )
         return context

@@ -4,13 +4,11 @@ Each thread has its own database connection, so the requests really race; the co
 lock makes them queue up and count places one after the other.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from cohorts.models import Enrollment
 from cohorts.services import enrollment_request, enrollment_withdraw
+from tests.concurrency import race, skip_unless_postgresql
 from tests.factories import CohortFactory, UserFactory
 
 pytestmark = [
@@ -23,35 +21,7 @@ Status = Enrollment.Status
 
 @pytest.fixture(autouse=True)
 def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "SQLite serialises writers, so nothing races; this test is about PostgreSQL "
-            "row locks (run it with DATABASE_URL=postgres://...)"
-        )
-
-
-def race(target, items) -> list:
-    """Run ``target(item)`` for every item in its own thread, all released at once; return
-    the exceptions raised."""
-    barrier = threading.Barrier(len(items))
-    errors: list = []
-
-    def run(item):
-        try:
-            barrier.wait(timeout=30)
-            target(item)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(item,)) for item in items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    return errors
+    skip_unless_postgresql()
 
 
 def test_twenty_people_at_once_fill_five_places_and_wait_for_the_rest():
