@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 
@@ -70,24 +69,7 @@ class Assignment(ClusterableModel, TimeStampedModel):
         verbose_name=_("or opens after the session covering lesson"),
     )
 
-    panels = [
-        FieldPanel("course"),
-        FieldPanel("title"),
-        FieldPanel("instructions"),
-        MultiFieldPanel(
-            [
-                FieldPanel("needs_link"),
-                FieldPanel("platforms"),
-                FieldPanel("needs_screenshot"),
-                FieldRowPanel([FieldPanel("needs_reflection"), FieldPanel("reflection_min_chars")]),
-            ],
-            heading=_("Evidence required"),
-        ),
-        MultiFieldPanel(
-            [FieldPanel("after_session"), FieldPanel("after_lesson")], heading=_("When it opens")
-        ),
-        InlinePanel("criteria", label=_("Rubric criteria"), min_num=1),
-    ]
+    # The admin form is ``assessments.wagtail_hooks.ASSIGNMENT_PANELS``.
 
     class Meta:
         verbose_name = _("practice assignment")
@@ -147,8 +129,6 @@ class RubricCriterion(Orderable):
         choices=[(level.value, level.label) for level in Level if level > Level.NOT_YET],
         default=Level.PRACTISING,
     )
-
-    panels = [FieldPanel("description"), FieldPanel("competency"), FieldPanel("level")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("rubric criterion")

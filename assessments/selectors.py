@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext
 
 from cohorts.models import Cohort, Enrollment, Session
@@ -172,20 +172,45 @@ class DueItem:
         return bool(review and (review.feedback or review.decision))
 
 
-def practice_for(*, user, now: datetime, cohort: Cohort | None = None) -> list[DueItem]:
+@dataclass(frozen=True)
+class Practice:
+    """What a person has to do (``items``, by due date) and the cohorts it comes from: the
+    published, not cancelled cohorts where they hold a place."""
+
+    items: list[DueItem]
+    cohorts: list[Cohort]
+    now: datetime
+
+    @property
+    def has_current_cohort(self) -> bool:
+        """A cohort not finished yet, or so recently that its last assignment may still be
+        due: for these people an empty list means "nothing to do right now"."""
+        since = self.now - AFTER_LAST_SESSION
+        return any(cohort.ends_at is None or cohort.ends_at > since for cohort in self.cohorts)
+
+
+def practice_overview(*, user, now: datetime, cohort: Cohort | None = None) -> Practice:
     """What ``user`` has to do, by due date: the assignments open in the published, not
     cancelled cohorts where they hold a place (or in ``cohort`` only), except work
-    accepted more than two weeks ago. A fixed number of queries."""
-    cohorts = Cohort.objects.filter(
-        is_published=True,
-        cancelled_at__isnull=True,
-        enrollments__user=user,
-        enrollments__status__in=Enrollment.HOLDS_A_PLACE,
-    ).select_related("course")
+    accepted more than two weeks ago; with those cohorts. A fixed number of queries: one
+    when none of their courses has practice (or they are in no cohort), six at most."""
+    cohorts = (
+        Cohort.objects.filter(
+            is_published=True,
+            cancelled_at__isnull=True,
+            enrollments__user=user,
+            enrollments__status__in=Enrollment.HOLDS_A_PLACE,
+        )
+        .annotate(has_practice=Exists(Assignment.objects.filter(course_id=OuterRef("course_id"))))
+        .select_related("course")
+    )
     if cohort is not None:
         cohorts = cohorts.filter(pk=cohort.pk)
     cohorts = list(cohorts)
-    windows = [w for w in assignment_windows(cohorts=cohorts).values() if w.is_open_at(now)]
+    practising = [c for c in cohorts if c.has_practice]
+    windows = [w for w in assignment_windows(cohorts=practising).values() if w.is_open_at(now)]
+    if not windows:
+        return Practice(items=[], cohorts=cohorts, now=now)
     latest = latest_attempts(user_ids=[user.pk], cohort_ids=[c.pk for c in cohorts])
     items = []
     for window in windows:
@@ -199,23 +224,13 @@ def practice_for(*, user, now: datetime, cohort: Cohort | None = None) -> list[D
         ):
             continue
         items.append(DueItem(window=window, submission=submission, now=now))
-    return sorted(items, key=lambda item: (item.window.due_at, item.window.assignment.title))
+    items.sort(key=lambda item: (item.window.due_at, item.window.assignment.title))
+    return Practice(items=items, cohorts=cohorts, now=now)
 
 
-def user_has_practice_cohort(*, user, now: datetime) -> bool:
-    """Whether ``user`` holds a place in a published, not cancelled cohort that has not
-    finished (or finished so recently that its last assignment may still be due): the
-    people for whom an empty practice list means "nothing to do right now". One query."""
-    return (
-        Cohort.objects.filter(
-            is_published=True,
-            cancelled_at__isnull=True,
-            enrollments__user=user,
-            enrollments__status__in=Enrollment.HOLDS_A_PLACE,
-        )
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now - AFTER_LAST_SESSION))
-        .exists()
-    )
+def practice_for(*, user, now: datetime, cohort: Cohort | None = None) -> list[DueItem]:
+    """What ``user`` has to do, by due date (see :func:`practice_overview`)."""
+    return practice_overview(user=user, now=now, cohort=cohort).items
 
 
 def user_may_see_submission(*, user, submission: Submission) -> bool:

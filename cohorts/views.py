@@ -23,6 +23,7 @@ from courses.selectors import lesson_release_for_course
 from people.models import zone_or_utc
 
 from .calendar import cohort_calendar, cohort_calendar_filename, person_calendar
+from .hooks import cohort_page_sections
 from .models import CalendarFeed, Cohort, Enrollment, Session
 from .selectors import (
     CohortAccess,
@@ -78,7 +79,8 @@ class SessionRow:
 @login_required
 @require_GET
 def cohort_detail(request, pk: int):
-    """The cohort's page: schedule, trainers, fellow members and what is due."""
+    """The cohort's page: schedule, trainers, fellow members, what is due and the sections
+    other apps add."""
     access = _cohort_access(request, pk)
     cohort = access.cohort
     now = timezone.now()
@@ -127,6 +129,8 @@ def cohort_detail(request, pk: int):
             "viewer_tz": viewer_tz,
             "same_zone": cohort_tz.key == viewer_tz.key,
             "course_url": cohort.course.get_url(request) if cohort.course.live else "",
+            # What other apps add (practice, for instance): see ``cohorts.hooks``.
+            "sections": cohort_page_sections(request=request, cohort=cohort, access=access),
         },
     )
     patch_cache_control(response, private=True)

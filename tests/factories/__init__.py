@@ -1,5 +1,11 @@
 """Factories for every app's models; tests import them from here."""
 
+from .assessments import (
+    AssignmentFactory,
+    ReviewFactory,
+    RubricCriterionFactory,
+    SubmissionFactory,
+)
 from .cohorts import CohortFactory, EnrollmentFactory, SessionFactory
 from .competencies import CompetencyFactory
 from .courses import (
@@ -13,6 +19,7 @@ from .courses import (
 from .people import BusinessUnitFactory, UserFactory, add_role
 
 __all__ = [
+    "AssignmentFactory",
     "BusinessUnitFactory",
     "CohortFactory",
     "CompetencyFactory",
@@ -20,7 +27,10 @@ __all__ = [
     "CoursePageFactory",
     "EnrollmentFactory",
     "LessonPageFactory",
+    "ReviewFactory",
+    "RubricCriterionFactory",
     "SessionFactory",
+    "SubmissionFactory",
     "UserFactory",
     "add_role",
     "course_with_lessons",

@@ -32,6 +32,10 @@ MATRIX = {
     "/admin/snippets/competencies/competency/": [FOUND, FOUND, FOUND, OK, OK, FOUND, OK],
     # Cohorts are run by their trainers; HR, who may use the admin, are turned back to it.
     "/admin/cohorts/": [FOUND, FOUND, FOUND, OK, FOUND, FOUND, OK],
+    # Practice is reviewed by the cohorts' trainers; HR are turned back to the admin.
+    "/admin/practice/": [FOUND, FOUND, FOUND, OK, FOUND, FOUND, OK],
+    # Practice assignments are authored by trainers; HR are turned back to the admin.
+    "/admin/snippets/assessments/assignment/": [FOUND, FOUND, FOUND, OK, FOUND, FOUND, OK],
 }
 
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.demo import demo_assessments_seed
 from cms.demo import demo_cms_seed
 from cohorts.demo import demo_cohorts_seed
 from competencies.demo import demo_competencies_seed
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             ("competency framework", demo_competencies_seed),
             ("courses", demo_courses_seed),
             ("cohorts", demo_cohorts_seed),
+            ("practice assignments", demo_assessments_seed),
         ]
         for label, seed in steps:
             written = seed()

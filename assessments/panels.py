@@ -1,0 +1,61 @@
+"""Practice on the dashboard ("What's due") and on a cohort's page ("Practice").
+
+Imported at the end of ``wagtail_hooks`` so Wagtail finds these registrations. Each reads
+``selectors.practice_for`` once: a fixed number of queries however much there is to do.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from cohorts.hooks import COHORT_PAGE_SECTIONS_HOOK
+from core.dashboard import HOOK_NAME, DashboardPanel
+from people.models import zone_or_utc
+
+from .selectors import practice_for, practice_overview
+
+# The dashboard lists the first few; the full list is one click away.
+PANEL_ITEMS = 6
+
+
+@hooks.register(HOOK_NAME)
+def whats_due_panel(request):
+    """People with something to practise, or holding a place in a current cohort (who see
+    "nothing due right now"). Hidden from everyone else: HR, trainers who are not learning,
+    newcomers in no cohort yet."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    practice = practice_overview(user=user, now=timezone.now())
+    items = practice.items
+    if not items and not practice.has_current_cohort:
+        return None
+    return DashboardPanel(
+        title=_("What's due"),
+        template="assessments/panels/whats_due.html",
+        context={
+            "items": items[:PANEL_ITEMS],
+            "total": len(items),
+            "more": max(0, len(items) - PANEL_ITEMS),
+            "viewer_tz": zone_or_utc(user.time_zone),
+        },
+        order=20,
+        key="whats-due",
+    )
+
+
+@hooks.register(COHORT_PAGE_SECTIONS_HOOK)
+def cohort_practice_section(*, request, cohort, access):
+    """The cohort's open practice, for the people holding a place in it."""
+    if not access.holds_a_place:
+        return None
+    return DashboardPanel(
+        title=_("Practice"),
+        template="assessments/panels/cohort_practice.html",
+        context={
+            "items": practice_for(user=request.user, now=timezone.now(), cohort=cohort),
+            "viewer_tz": zone_or_utc(request.user.time_zone),
+        },
+        order=10,
+        key="practice",
+    )

@@ -1,0 +1,279 @@
+"""What learners see of practice: their list of work, the page where they do one
+assignment, and the screenshots they uploaded.
+
+Only the people holding a place in a cohort work on its assignments; anyone else gets a
+404, the answer for a cohort or assignment that does not exist, so nothing is given away.
+A screenshot is streamed only to whoever may see its submission (its author, the cohort's
+trainers, site admins), never from a public URL.
+"""
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cohorts.models import Cohort
+from core.errors import error_text
+from people.models import zone_or_utc
+
+from . import services
+from .forms import SubmissionForm
+from .models import Assignment, Submission
+from .selectors import assignment_window, practice_for, user_may_see_submission
+
+Status = Submission.Status
+# The only pictures stored (``evidence.screenshot_process`` writes these), by extension.
+SCREENSHOT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"}
+THUMBNAIL_WIDTH = 320
+
+
+def https_href(url: str) -> str:
+    """``url`` if it is safe to put in an ``href`` (an https address), else ""."""
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:
+        return ""
+    return url if parts.scheme.lower() == "https" and parts.netloc else ""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """An attempt as the work page shows it: the submission, a link that is safe to
+    follow, and the size of its screenshot's thumbnail."""
+
+    submission: Submission
+    href: str
+    thumb_width: int | None
+    thumb_height: int | None
+
+    @property
+    def review(self):
+        return getattr(self.submission, "review", None)
+
+
+def _attempt(submission: Submission) -> Attempt:
+    width, height = submission.screenshot_width, submission.screenshot_height
+    thumb_w = thumb_h = None
+    if submission.screenshot and width and height:
+        thumb_w = min(THUMBNAIL_WIDTH, width)
+        thumb_h = max(1, round(height * thumb_w / width))
+    return Attempt(
+        submission=submission,
+        href=https_href(submission.link_url),
+        thumb_width=thumb_w,
+        thumb_height=thumb_h,
+    )
+
+
+def _work_url(cohort: Cohort, assignment: Assignment) -> str:
+    return services.work_path(cohort_id=cohort.pk, assignment_id=assignment.pk)
+
+
+def _private(response):
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+# --- Everything the person has to do ----------------------------------------------------
+
+
+@login_required
+@require_GET
+def practice_mine(request):
+    """The person's practice in every cohort where they hold a place, by due date."""
+    items = practice_for(user=request.user, now=timezone.now())
+    return _private(
+        render(
+            request,
+            "assessments/mine.html",
+            {"items": items, "viewer_tz": zone_or_utc(request.user.time_zone)},
+        )
+    )
+
+
+# --- One assignment -----------------------------------------------------------------------
+
+
+def _not_open(request, *, cohort: Cohort, assignment: Assignment):
+    """For members: when the assignment opens (or that it has no date yet)."""
+    window = assignment_window(cohort=cohort, assignment=assignment)
+    return _private(
+        render(
+            request,
+            "assessments/not_open.html",
+            {
+                "cohort": cohort,
+                "assignment": assignment,
+                "window": window,
+                "viewer_tz": zone_or_utc(request.user.time_zone),
+            },
+        )
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work(request, cohort_pk: int, assignment_pk: int):
+    """One assignment in one cohort: what to do, the current attempt's form (or, once
+    submitted, what was handed in) and the earlier attempts with their feedback.
+
+    GET opens the current attempt (the service creates the draft, or the next attempt after
+    a request for revision). POST saves the draft (``action=save``) or saves and submits it
+    (``action=submit``); what a service refuses is shown on its field, with everything the
+    person typed, and the rest of the draft is saved.
+    """
+    cohort = Cohort.objects.select_related("course").filter(pk=cohort_pk).first()
+    assignment = Assignment.objects.filter(pk=assignment_pk).first()
+    if cohort is None or assignment is None:
+        raise Http404(_("No assignment found."))
+    now = timezone.now()
+    try:
+        current = services.submission_current(
+            assignment=assignment, cohort=cohort, user=request.user, now=now
+        )
+    except PermissionDenied:
+        # Not in the cohort, or an assignment of another course: as if it did not exist.
+        raise Http404(_("No assignment found.")) from None
+    except ValidationError as error:
+        code = getattr(error, "code", None)
+        if code == "not_open":
+            return _not_open(request, cohort=cohort, assignment=assignment)
+        if code != "done":  # a cancelled cohort
+            raise Http404(_("No assignment found.")) from None
+        current = None  # accepted: nothing more to do
+
+    form = None
+    saved_with_errors = False
+    if current is not None and current.status == Status.DRAFT:
+        if request.method == "POST":
+            form = SubmissionForm(request.POST, request.FILES, assignment=assignment)
+            if form.is_valid():
+                outcome = _save_and_maybe_submit(request, form, current)
+                if outcome is None:
+                    return redirect(_work_url(cohort, assignment))
+                saved_with_errors = outcome
+        else:
+            form = SubmissionForm(
+                initial={"link_url": current.link_url, "reflection": current.reflection},
+                assignment=assignment,
+            )
+    elif request.method == "POST":
+        if current is None:
+            messages.error(request, _("This work is accepted: there is nothing more to do."))
+        else:
+            messages.error(
+                request, _("This attempt is already submitted: it can no longer change.")
+            )
+        return redirect(_work_url(cohort, assignment))
+
+    window = assignment_window(cohort=cohort, assignment=assignment)
+    earlier = (
+        Submission.objects.filter(assignment=assignment, cohort=cohort, user=request.user)
+        .select_related("review")
+        .order_by("-attempt")
+    )
+    if current is not None:
+        earlier = earlier.exclude(pk=current.pk)
+    platforms = list(assignment.platforms.order_by("name"))
+    handed_in = current is not None and current.status == Status.SUBMITTED
+    response = render(
+        request,
+        "assessments/work.html",
+        {
+            "cohort": cohort,
+            "assignment": assignment,
+            "platforms": platforms,
+            "window": window,
+            "is_past_due": window is not None and now > window.due_at,
+            "viewer_tz": zone_or_utc(request.user.time_zone),
+            "current": _attempt(current) if current else None,
+            "handed_in": handed_in,
+            "accepted": current is None,
+            "form": form,
+            "saved_with_errors": saved_with_errors,
+            "earlier": [_attempt(submission) for submission in earlier],
+        },
+    )
+    return _private(response)
+
+
+def _save_and_maybe_submit(request, form: SubmissionForm, current: Submission) -> bool | None:
+    """Save the draft, and submit it when asked. ``None`` on success (a message is queued
+    and the caller redirects); ``True`` when the form must be shown again with errors and
+    the draft has been saved (all but the refused fields)."""
+    data = form.cleaned_data
+    try:
+        services.submission_draft_save(
+            submission=current,
+            by=request.user,
+            link_url=data["link_url"],
+            reflection=data["reflection"],
+            screenshot=data["screenshot"],
+            remove_screenshot=data["remove_screenshot"],
+        )
+        if not form.wants_submit:
+            messages.success(request, _("Draft saved."))
+            return None
+        submitted = services.submission_submit(submission=current, by=request.user)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            # Submitted meanwhile (another tab): the page now shows it read-only.
+            messages.error(request, error_text(error))
+            return None
+        form.add_service_errors(error)
+        return True
+    except PermissionDenied as error:  # their place was withdrawn meanwhile
+        messages.error(request, error_text(error))
+        return None
+    if submitted.is_late:
+        messages.success(
+            request, _("Submitted late: your trainer will still review it. Thank you.")
+        )
+    else:
+        messages.success(request, _("Submitted: your trainer will review it."))
+    return None
+
+
+# --- Screenshots ----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def screenshot(request, pk: int):
+    """A submission's screenshot, to its author, the cohort's trainers and site admins;
+    a 404 for everyone else, as for a submission that does not exist."""
+    submission = Submission.objects.select_related("cohort").filter(pk=pk).first()
+    if (
+        submission is None
+        or not submission.screenshot
+        or not user_may_see_submission(user=request.user, submission=submission)
+    ):
+        raise Http404(_("No screenshot found."))
+    extension = PurePosixPath(submission.screenshot.name).suffix.lower()
+    content_type = SCREENSHOT_TYPES.get(extension)
+    if content_type is None:
+        raise Http404(_("No screenshot found."))
+    try:
+        handle = submission.screenshot.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404(_("No screenshot found.")) from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"screenshot-{submission.pk}{extension}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    # Opened on its own, the picture can run nothing and be framed by nobody else.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
