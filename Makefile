@@ -19,6 +19,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 ARGS ?=
+# Test processes (pytest-xdist): "auto" is one per CPU core; WORKERS=0 runs in this process.
+WORKERS ?= auto
 CHROMIUM := /usr/bin/chromium
 DEMO_PASSWORD := spoke-demo
 TEMPLATE_DIRS = $(wildcard templates */templates)
@@ -42,7 +44,7 @@ help: ## Show this list
 	@echo
 	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z0-9_-]+:.*?## / {printf "  %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
-	@echo "Variables: PYTHON=$(PYTHON) VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) ARGS=\"pytest options\""
+	@echo "Variables: PYTHON=$(PYTHON) VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) ARGS=\"pytest options\" WORKERS=$(WORKERS)"
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (or pass PYTHON=/path/to/python3.11)"; exit 1; }
@@ -80,7 +82,7 @@ run: install var ## Run the development server without seeding
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install ## Run the whole test suite, e.g. make test ARGS="-x -k dashboard"
-	$(BIN)/pytest $(ARGS)
+	$(BIN)/pytest --numprocesses $(WORKERS) $(ARGS)
 
 test-e2e: install ## Run only the browser tests (needs /usr/bin/chromium: make e2e-browser)
 	$(BIN)/pytest -m e2e tests/e2e $(ARGS)
