@@ -4,10 +4,11 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import PageStreamBlock
@@ -163,3 +164,145 @@ class Platform(index.Indexed, models.Model):
             if any(pattern.fullmatch(target) for pattern in self._patterns(text)):
                 return kind
         return None
+
+
+class PolicyPage(Page):
+    """The company's social media policy: one page, read by everyone who speaks for the
+    company, with a short check that it was understood.
+
+    Publishing with "material change" ticked starts a new :class:`PolicyVersion`, which
+    everyone on the advocacy roster must acknowledge again; an editorial fix (unticked)
+    keeps the current version. The box starts unticked on every edit (see
+    ``PolicyPageForm``), so a change is material only when the editor says so.
+    """
+
+    summary = models.TextField(
+        _("summary"),
+        max_length=600,
+        help_text=_("Two or three sentences: what the policy asks, in plain words."),
+    )
+    body = StreamField(PageStreamBlock(), verbose_name=_("policy"))
+    material_change = models.BooleanField(
+        _("this change is material"),
+        default=False,
+        help_text=_(
+            "Tick when the change alters what people must or must not do: publishing "
+            "starts a new version that everyone on the roster acknowledges again. Leave "
+            "unticked for wording and typo fixes."
+        ),
+    )
+    change_note = models.CharField(
+        _("what changed"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown to people asked to acknowledge the new version."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel(
+            "questions",
+            label=_("Understanding check question"),
+            heading=_("Understanding check"),
+            min_num=1,
+            max_num=10,
+        ),
+        MultiFieldPanel(
+            [FieldPanel("material_change"), FieldPanel("change_note")],
+            heading=_("This change"),
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("social media policy")
+
+
+class PolicyQuestion(Orderable):
+    """One multiple-choice question of the understanding check; exactly one choice is
+    right, and answers are graded on the server."""
+
+    page = ParentalKey(PolicyPage, on_delete=models.CASCADE, related_name="questions")
+    prompt = models.CharField(_("question"), max_length=300)
+    choices = models.TextField(
+        _("choices"),
+        help_text=_("One choice per line, two to six lines."),
+    )
+    correct_choice = models.PositiveSmallIntegerField(
+        _("number of the right choice"),
+        help_text=_("1 for the first line, 2 for the second, and so on."),
+    )
+    explanation = models.CharField(
+        _("why"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown after a wrong answer, to help the reader find the right one."),
+    )
+
+    panels = [
+        FieldPanel("prompt"),
+        FieldPanel("choices"),
+        FieldPanel("correct_choice"),
+        FieldPanel("explanation"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("understanding check question")
+
+    def __str__(self) -> str:
+        return self.prompt
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        super().clean()
+        choices = self.choice_list()
+        if not 2 <= len(choices) <= 6:
+            raise ValidationError({"choices": _("Write two to six choices, one per line.")})
+        if len(set(choices)) != len(choices):
+            raise ValidationError({"choices": _("Two choices are the same.")})
+        if self.correct_choice is not None and not 1 <= self.correct_choice <= len(choices):
+            raise ValidationError(
+                {
+                    "correct_choice": _("Choose a number from 1 to %(count)d.")
+                    % {"count": len(choices)}
+                }
+            )
+
+
+class PolicyVersion(models.Model):
+    """A version people acknowledge: started by publishing the policy page with a material
+    change (or by its first publication). Versions are numbered 1, 2, 3... per page."""
+
+    page = models.ForeignKey(
+        PolicyPage, on_delete=models.CASCADE, related_name="versions", verbose_name=_("policy")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revision published"),
+    )
+    change_note = models.CharField(_("what changed"), max_length=300, blank=True)
+    published_at = models.DateTimeField(_("published"), db_index=True)
+
+    class Meta:
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        ordering = ["page", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "number"], name="cms_policyversion_number"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Policy v%(number)d") % {"number": self.number}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("learn/", include("courses.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("practice/", include("assessments.urls")),
+    path("roster/", include("advocacy.urls")),
     # Everyone logs in through allauth, so e-mail verification, two-factor and rate limits
     # apply to the admins too; the admins' own password-only log-in pages are not used.
     path("admin/login/", views.admin_login),

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "courses",
     "cohorts",
     "assessments",
+    "advocacy",
     "lms",
     # Wagtail
     "wagtail.contrib.forms",

@@ -1,0 +1,286 @@
+"""The advocate and ambassador roster.
+
+A tier's rules (:class:`RosterTier` with its :class:`RosterRule` rows) say what a person
+must have shown to be eligible; membership (:class:`RosterMembership`) is always the
+person's own choice, and every change of its state is written to :class:`RosterEvent`
+with who made it and why. :class:`PolicyAcknowledgement` records that someone read a
+version of the social media policy and passed its understanding check;
+:class:`PlatformAccount` is where a person is on social platforms (their inventory).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
+
+from competencies.levels import Level
+from core.models import TimeStampedModel
+
+
+class Tier(models.TextChoices):
+    ADVOCATE = "advocate", _("Advocate")
+    AMBASSADOR = "ambassador", _("Ambassador")
+
+
+class RosterTier(ClusterableModel):
+    """One tier's requirements, edited by advocacy leads: its competency rules, whether
+    the current policy must be acknowledged, whether recent accepted practice is needed,
+    and whether a lead approves who joins."""
+
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, unique=True)
+    description = models.CharField(
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_("What people in this tier do, shown with the invitation."),
+    )
+    needs_policy = models.BooleanField(
+        _("current policy acknowledged"),
+        default=True,
+        help_text=_("People must have acknowledged the current version of the policy."),
+    )
+    practice_within_days = models.PositiveSmallIntegerField(
+        _("accepted practice within (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text=_(
+            "An accepted practice submission reviewed within this many days. Empty: no "
+            "recent practice needed."
+        ),
+    )
+    needs_approval = models.BooleanField(
+        _("a lead approves who joins"),
+        default=False,
+        help_text=_("Unticked: people join as soon as they opt in."),
+    )
+
+    class Meta:
+        verbose_name = _("roster tier")
+        verbose_name_plural = _("roster tiers")
+        ordering = ["tier"]
+
+    def __str__(self) -> str:
+        return self.get_tier_display()
+
+
+class RosterRule(Orderable):
+    """One competency requirement of a tier."""
+
+    class Scope(models.TextChoices):
+        EVERY_CORE = "every_core", _("in every core competency")
+        COMPETENCY = "competency", _("in this competency")
+        ANY = "any", _("in at least one competency")
+
+    roster_tier = ParentalKey(RosterTier, on_delete=models.CASCADE, related_name="rules")
+    scope = models.CharField(
+        _("where"), max_length=20, choices=Scope.choices, default=Scope.EVERY_CORE
+    )
+    competency = models.ForeignKey(
+        "competencies.Competency",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("competency"),
+        help_text=_("Only for “in this competency”."),
+    )
+    min_level = models.PositiveSmallIntegerField(
+        _("at least"),
+        choices=[(level.value, level.label) for level in Level if level > Level.NOT_YET],
+        validators=[MinValueValidator(Level.AWARE), MaxValueValidator(Level.COACH)],
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("roster rule")
+        verbose_name_plural = _("roster rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_level__gte=Level.AWARE, min_level__lte=Level.COACH),
+                name="advocacy_rosterrule_level_in_range",
+            ),
+            models.CheckConstraint(
+                condition=(Q(scope="competency") & Q(competency__isnull=False))
+                | (~Q(scope="competency") & Q(competency__isnull=True)),
+                name="advocacy_rosterrule_competency_iff_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        level = Level(self.min_level).label
+        if self.scope == self.Scope.COMPETENCY and self.competency_id:
+            return f"{level} {self.get_scope_display()}: {self.competency}"
+        return f"{level} {self.get_scope_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.scope == self.Scope.COMPETENCY and self.competency_id is None:
+            raise ValidationError({"competency": _("Choose the competency.")})
+        if self.scope != self.Scope.COMPETENCY and self.competency_id is not None:
+            raise ValidationError(
+                {"competency": _("Leave empty: this rule is about several competencies.")}
+            )
+
+
+class PolicyAcknowledgement(models.Model):
+    """``user`` read policy ``version`` and passed its understanding check."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="policy_acknowledgements",
+        verbose_name=_("person"),
+    )
+    version = models.ForeignKey(
+        "cms.PolicyVersion",
+        on_delete=models.PROTECT,
+        related_name="acknowledgements",
+        verbose_name=_("policy version"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), db_index=True)
+
+    class Meta:
+        verbose_name = _("policy acknowledgement")
+        verbose_name_plural = _("policy acknowledgements")
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "version"], name="advocacy_ack_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.version}"
+
+
+class PlatformAccount(TimeStampedModel):
+    """Where a person is on a social platform: their inventory, from which they choose the
+    platforms they speak on as an advocate. (It lives here, not in ``people``, because
+    platforms are a ``cms`` snippet and ``people`` sits below ``cms``.)"""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="platform_accounts",
+        verbose_name=_("person"),
+    )
+    platform = models.ForeignKey(
+        "cms.Platform", on_delete=models.CASCADE, related_name="+", verbose_name=_("platform")
+    )
+    handle = models.CharField(
+        _("handle or profile address"),
+        max_length=200,
+        help_text=_("Your name there, or the https address of your public profile."),
+    )
+
+    class Meta:
+        verbose_name = _("platform account")
+        verbose_name_plural = _("platform accounts")
+        ordering = ["platform__name", "handle"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "platform"], name="advocacy_platformaccount_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform}: {self.handle}"
+
+
+class RosterMembership(TimeStampedModel):
+    """A person's place in one tier. Rows appear when someone first becomes eligible; every
+    change of ``status`` goes through ``advocacy.services`` and writes a RosterEvent."""
+
+    class Status(models.TextChoices):
+        ELIGIBLE = "eligible", _("Eligible, not joined")
+        PENDING = "pending", _("Waiting for approval")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        LAPSED = "lapsed", _("Lapsed")
+        DECLINED = "declined", _("Declined")
+        REMOVED = "removed", _("Removed")
+
+    # Statuses that count as "on the roster" (for reports and for policy re-acknowledgement).
+    ON_ROSTER = (Status.ACTIVE, Status.PAUSED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="roster_memberships",
+        verbose_name=_("person"),
+    )
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ELIGIBLE
+    )
+    platforms = models.ManyToManyField(
+        PlatformAccount, blank=True, related_name="memberships", verbose_name=_("speaks on")
+    )
+    eligible_since = models.DateTimeField(_("eligible since"), null=True, blank=True)
+    opted_in_at = models.DateTimeField(_("opted in"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    lapsed_at = models.DateTimeField(_("lapsed"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), db_index=True)
+    reason = models.CharField(
+        _("reason"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why it is in this state: a lapse's missing rule, a lead's reason."),
+    )
+
+    class Meta:
+        verbose_name = _("roster membership")
+        verbose_name_plural = _("roster memberships")
+        ordering = ["tier", "user__last_name", "user__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tier"], name="advocacy_membership_once"),
+        ]
+        indexes = [models.Index(fields=["tier", "status"], name="advocacy_mem_tier_status")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_tier_display()} · {self.get_status_display()}"
+
+
+class RosterEvent(models.Model):
+    """One change of a membership: from which status to which, by whom (empty: the rules,
+    checked by the system) and why. Append-only."""
+
+    membership = models.ForeignKey(
+        RosterMembership,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("membership"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=RosterMembership.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=RosterMembership.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.CharField(_("why"), max_length=500, blank=True)
+    at = models.DateTimeField(_("when"), db_index=True)
+
+    class Meta:
+        verbose_name = _("roster event")
+        verbose_name_plural = _("roster events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.from_status or '—'} → {self.to_status}"

@@ -1,0 +1,3 @@
+"""The policy check: read the current version and acknowledge it."""
+
+urlpatterns: list = []

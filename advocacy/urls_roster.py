@@ -1,0 +1,3 @@
+"""Membership pages for everyone, the roster and approvals for leads and HR."""
+
+urlpatterns: list = []
