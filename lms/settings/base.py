@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "cohorts",
     "assessments",
     "advocacy",
+    "reports",
     "lms",
     # Wagtail
     "wagtail.contrib.forms",

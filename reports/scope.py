@@ -1,0 +1,89 @@
+"""Who a report is about: everyone for HR and site admins, a manager's people (direct and
+indirect reports) for a manager, nobody for anyone else.
+
+Reports never loop over people: a scope is a set of unit ids and, for managers, a set of
+person ids, which the selectors turn into ``WHERE`` clauses.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from people.models import BusinessUnit, User
+from people.roles import user_is_hr, user_is_manager
+
+
+@dataclass(frozen=True)
+class Scope:
+    """``people`` is None for "everyone" (HR), or the ids of a manager's people."""
+
+    people: frozenset[int] | None
+    is_hr: bool
+
+    @property
+    def is_everyone(self) -> bool:
+        return self.people is None
+
+
+def report_scope(user) -> Scope | None:
+    """The scope of ``user``'s reports, or None when they may not read reports."""
+    if user_is_hr(user):
+        return Scope(people=None, is_hr=True)
+    if user_is_manager(user):
+        return Scope(people=frozenset(reports_of(manager=user)), is_hr=False)
+    return None
+
+
+def reports_of(*, manager) -> set[int]:
+    """The ids of the active people under ``manager``, directly or through other
+    managers, from one query (a company has thousands of people, read as id pairs)."""
+    below: dict[int, list[int]] = defaultdict(list)
+    for pk, manager_id in User.objects.filter(is_active=True, manager__isnull=False).values_list(
+        "pk", "manager_id"
+    ):
+        below[manager_id].append(pk)
+    found: set[int] = set()
+    stack = list(below.get(manager.pk, ()))
+    while stack:
+        pk = stack.pop()
+        if pk in found or pk == manager.pk:
+            continue
+        found.add(pk)
+        stack.extend(below.get(pk, ()))
+    return found
+
+
+@dataclass(frozen=True)
+class UnitTree:
+    """Every unit, read once: parents, children and names, to walk in memory."""
+
+    units: dict[int, BusinessUnit]
+    children: dict[int | None, list[int]]
+
+    @classmethod
+    def load(cls) -> "UnitTree":
+        units = {unit.pk: unit for unit in BusinessUnit.objects.order_by("name")}
+        children: dict[int | None, list[int]] = defaultdict(list)
+        for unit in units.values():
+            parent = unit.parent_id if unit.parent_id in units else None
+            children[parent].append(unit.pk)
+        return cls(units=units, children=dict(children))
+
+    def subtree(self, pk: int) -> set[int]:
+        found, stack = set(), [pk]
+        while stack:
+            current = stack.pop()
+            if current in found:
+                continue
+            found.add(current)
+            stack.extend(self.children.get(current, ()))
+        return found
+
+    def ancestors(self, pk: int) -> list[BusinessUnit]:
+        """From the top of the tree down to ``pk``'s parent."""
+        chain, seen = [], set()
+        current = self.units[pk].parent_id
+        while current is not None and current in self.units and current not in seen:
+            seen.add(current)
+            chain.append(self.units[current])
+            current = self.units[current].parent_id
+        return list(reversed(chain))
