@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
@@ -107,7 +108,9 @@ class CompetencyEvidence(models.Model):
         verbose_name=_("awarded by"),
     )
     note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True, db_index=True)
+    # When the evidence was shown: now, or an earlier date for records brought in from
+    # before Spoke (see ``evidence_record(recorded_at=...)``).
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, db_index=True)
 
     objects = EvidenceQuerySet.as_manager()
 

@@ -1,8 +1,11 @@
 """The only way into the competency ledger."""
 
+from datetime import datetime
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from .levels import KNOWLEDGE_CHECK_CAP, Level
 from .models import Competency, CompetencyEvidence, CompetencyStanding
@@ -25,6 +28,7 @@ def evidence_record(
     source: models.Model | None,
     awarded_by=None,
     note: str = "",
+    recorded_at: datetime | None = None,
 ) -> CompetencyEvidence:
     """Add one row to the ledger and bring the person's standing in step, atomically.
 
@@ -32,6 +36,8 @@ def evidence_record(
     it is through ``evidence_source_kind`` (a knowledge-check attempt, a reviewed practice
     submission). With no source, the evidence is a trainer's direct award and
     ``awarded_by`` is required. Knowledge-check evidence above "aware" is refused.
+    ``recorded_at`` dates evidence shown before today (records brought in from elsewhere,
+    the demo's history); a date in the future is refused.
     """
     level = Level(level)
     if source is None:
@@ -42,6 +48,9 @@ def evidence_record(
         kind = Source(type(source).evidence_source_kind)
     if kind == Source.KNOWLEDGE_CHECK and level > KNOWLEDGE_CHECK_CAP:
         raise ValueError("Knowledge checks can show awareness at most.")
+    now = timezone.now()
+    if recorded_at is not None and recorded_at > now:
+        raise ValueError("Evidence cannot be recorded in the future.")
     with transaction.atomic():
         evidence = CompetencyEvidence.objects.create(
             user=user,
@@ -52,6 +61,7 @@ def evidence_record(
             source_id=source.pk if source is not None else None,
             awarded_by=awarded_by,
             note=note,
+            created_at=recorded_at or now,
         )
         _standing_refresh(user=user, competency=competency)
     return evidence

@@ -294,3 +294,25 @@ def test_trainer_leaving_keeps_the_evidence(learner, trainer, competency):
     evidence = CompetencyEvidence.objects.get()
     assert evidence.awarded_by is None
     assert _standing(learner, competency).level == Level.PROFICIENT
+
+
+def test_earlier_evidence_keeps_its_date_and_counts_in_the_standing(competency, trainer):
+    person = UserFactory()
+    shown = timezone.now() - timedelta(days=200)
+    evidence = evidence_record(
+        user=person, competency=competency, level=Level.PROFICIENT, source=None,
+        awarded_by=trainer, recorded_at=shown,
+    )  # fmt: skip
+    assert evidence.created_at == shown
+    standing = _standing(person, competency)
+    assert (standing.level, standing.last_evidence_at) == (Level.PROFICIENT, shown)
+
+
+def test_evidence_from_the_future_is_refused(competency, trainer):
+    person = UserFactory()
+    with pytest.raises(ValueError, match="future"):
+        evidence_record(
+            user=person, competency=competency, level=Level.AWARE, source=None,
+            awarded_by=trainer, recorded_at=timezone.now() + timedelta(days=1),
+        )  # fmt: skip
+    assert not CompetencyEvidence.objects.filter(user=person).exists()
