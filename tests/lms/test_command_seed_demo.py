@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 
 from cms.models import HomePage, Platform, SiteSettings, StandardPage
 from cohorts.models import Attendance, Cohort, Enrollment, Session
-from competencies.models import Competency
+from competencies.models import Competency, CompetencyEvidence, CompetencyStanding
 from core.models import NotificationLog
 from courses.models import Audience, CourseIndexPage, CoursePage, LessonPage
 from people.models import BusinessUnit, User
@@ -76,6 +76,8 @@ def _snapshot():
         "revisions": HomePage.objects.get().revisions.count(),
         "platforms": list(Platform.objects.order_by("pk").values()),
         "competencies": list(Competency.objects.order_by("pk").values()),
+        "evidence": list(CompetencyEvidence.objects.order_by("pk").values()),
+        "standings": list(CompetencyStanding.objects.order_by("pk").values()),
         "course_pages": _course_pages(),
         "cohorts": _with_pks(Cohort, "trainers", "allowed_units"),
         "sessions": _with_pks(Session, "lessons"),
@@ -143,6 +145,7 @@ def test_running_twice_changes_nothing():
     assert "0 units, 0 people written" in output
     assert "0 pages, 0 platforms, 0 settings written" in output
     assert "competency framework: 0 competencies written" in output
+    assert "a year of competency evidence: 0 evidence written" in output
     assert "courses: 0 pages written" in output
     assert "cohorts: 0 cohorts, 0 sessions, 0 enrollments, 0 attendance written" in output
     for rows in ("cohorts", "sessions", "enrollments", "attendance"):
@@ -411,3 +414,19 @@ def test_seeding_sends_no_messages(django_capture_on_commit_callbacks):
     assert Cohort.objects.exists()
     assert mail.outbox == []
     assert NotificationLog.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_demo_staff_have_a_year_of_evidence_and_the_demo_accounts_none():
+    """Reports need a history: units move at their own pace over the last year."""
+    from competencies.demo import HISTORY_DAYS, HISTORY_NOTE
+
+    _seed()
+    history = CompetencyEvidence.objects.filter(note=HISTORY_NOTE)
+    assert history.count() > 300
+    assert not history.filter(user__email__in=DEMO_EMAILS).exists()
+    oldest = history.order_by("created_at").first().created_at
+    assert oldest < timezone.now() - timedelta(days=HISTORY_DAYS / 2)
+    marketing = history.filter(user__unit__slug="marketing", level__gte=2).count()
+    control_room = history.filter(user__unit__slug="control-room", level__gte=2).count()
+    assert marketing > 3 * control_room

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from assessments.demo import demo_assessments_seed
 from cms.demo import demo_cms_seed
 from cohorts.demo import demo_cohorts_seed
-from competencies.demo import demo_competencies_seed
+from competencies.demo import demo_competencies_seed, demo_history_seed
 from core.demo import demo_guard
 from courses.demo import demo_courses_seed
 from people.demo import ACCOUNTS, DEMO_PASSWORD, demo_people_seed
@@ -28,6 +28,7 @@ class Command(BaseCommand):
             ("people", demo_people_seed),
             ("site pages", demo_cms_seed),
             ("competency framework", demo_competencies_seed),
+            ("a year of competency evidence", demo_history_seed),
             ("courses", demo_courses_seed),
             ("cohorts", demo_cohorts_seed),
             ("practice assignments", demo_assessments_seed),
