@@ -37,7 +37,8 @@ class ReviewMenuItem(MenuItem):
         label = str(self.label)
         if waiting:
             shown = f"{MENU_COUNT_CAP}+" if waiting > MENU_COUNT_CAP else str(waiting)
-            label = _("%(label)s (%(count)s waiting)") % {"label": label, "count": shown}
+            # Kept short: the sidebar cuts labels at about twenty characters.
+            label = _("%(label)s (%(count)s)") % {"label": label, "count": shown}
         return LinkMenuItem(
             self.name,
             label,

@@ -1,23 +1,39 @@
-"""Demo practice assignments for Kestrel Rail: something real to do between sessions in
-each demo course, with a short rubric mapped to the competency framework.
+"""Demo practice for Kestrel Rail: something real to do between sessions in each demo
+course, with a short rubric mapped to the competency framework, and work in every state in
+the running cohort.
 
 ``seed_demo`` calls :func:`demo_assessments_seed` after the cohorts. Assignments are found
-by course and title; a second run finds them as they are and writes nothing. No
-submissions are made here.
+by course and title; a second run finds them as they are and writes nothing. The work
+(:data:`WORK`) goes through the same services as the pages (``submission_draft_save``,
+``submission_submit``, ``review_decide``), so accepted work writes competency evidence as
+it would for real; each piece is made once, and skipped when that person already has an
+attempt at that assignment in the cohort. Nothing is sent (see
+:func:`core.demo.nothing_after_commit`).
 """
 
+import io
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from PIL import Image, ImageDraw
 
 from cms.models import Platform
+from cohorts.models import Cohort, Enrollment
 from competencies.levels import Level
 from competencies.models import Competency
-from core.demo import upsert
+from core.demo import nothing_after_commit, upsert
 from courses.models import CoursePage, LessonPage
+from people.models import User
 
-from .models import Assignment, RubricCriterion
+from . import services
+from .linkcheck import LinkCheckResult
+from .models import Assignment, Review, RubricCriterion, Submission
+from .selectors import Window, assignment_windows
 
 _AROUND_BLOCK_TAGS = re.compile(r"\s*(</?(?:p|ul|ol|li|h3)>)\s*")
 
@@ -282,10 +298,8 @@ def _sync_criteria(assignment: Assignment, criteria, competencies: dict) -> int:
     return written + extra
 
 
-@transaction.atomic
-def demo_assessments_seed() -> dict[str, int]:
-    """Create or update the demo assignments and their rubrics. Returns counts of rows
-    written."""
+def _seed_assignments() -> dict[str, int]:
+    """Create or update the demo assignments and their rubrics."""
     courses = {page.slug: page for page in CoursePage.objects.filter(
         slug__in={plan.course for plan in ASSIGNMENTS})}  # fmt: skip
     _needed("Courses", {plan.course for plan in ASSIGNMENTS}, courses)
@@ -321,3 +335,273 @@ def demo_assessments_seed() -> dict[str, int]:
         written["assignments"] += changed
         written["criteria"] += _sync_criteria(assignment, plan.criteria, competencies)
     return written
+
+
+# --- Work in the running cohort ----------------------------------------------------------
+
+RUNNING_COHORT = "Speaking for yourself · support and retail"
+TRAINER = "trainer@spoke.example"
+LEARNER = "learner@spoke.example"
+PROFILE = "Tidy up your professional profile"
+POST = "Publish a post about your work that follows the policy"
+Status = Submission.Status
+
+
+@dataclass(frozen=True)
+class DemoWork:
+    """One person's latest attempt at one assignment of the running cohort.
+
+    ``person`` is a demo account's e-mail, or the position of a generated member of the
+    cohort (0 is the first enrolled). ``link`` may use ``{slug}`` (first-last) and
+    ``{handle}`` (an X handle). ``at`` is when it was handed in: (``"opens"`` or
+    ``"due"``, time after that moment in the cohort's window); a draft has none.
+    ``link_check`` is what the background check "found" (status, HTTP status, title).
+    """
+
+    person: str | int
+    assignment: str  # title, in the running cohort's course
+    state: str  # a Submission.Status
+    link: str
+    reflection: str
+    at: tuple[str, timedelta] | None = None
+    link_check: tuple[str, int | None, str] | None = None
+    met: tuple[int, ...] = ()  # rubric positions ticked, when accepted
+    feedback: str = ""
+
+
+WORK = [
+    DemoWork(
+        person=LEARNER,
+        assignment=PROFILE,
+        state=Status.ACCEPTED,
+        at=("opens", timedelta(days=2, hours=4)),
+        link="https://www.linkedin.com/in/{slug}-kestrel",
+        link_check=("ok", 200, "Lena Fischer · Customer support at Kestrel Rail | LinkedIn"),
+        reflection=_html(
+            """<p>I opened my profile in a private window and did not like what I saw: the
+            photo came from a team outing, half of my face cut off, and the headline still
+            said "Student" from years ago.</p>
+            <p>I changed the photo to a plain one against the office wall, kept my real name
+            and wrote "Customer support at Kestrel Rail · I help travellers when plans
+            change". I added that my views are my own.</p>
+            <p>I left out my shift pattern and the depot where I sometimes work: together
+            they tell a stranger when and where to find me. I also hid my list of
+            connections, because it shows colleagues who did not choose to be seen.</p>"""
+        ),
+        met=(0, 1),
+        feedback=(
+            "A clear, friendly profile, Lena. The headline says what you do in words a "
+            "traveller understands, and leaving out your shifts and the depot was exactly "
+            "right. Both criteria met. Tomás"
+        ),
+    ),
+    DemoWork(
+        person=LEARNER,
+        assignment=POST,
+        state=Status.NEEDS_REVISION,
+        at=("opens", timedelta(days=1, hours=6)),
+        link=(
+            "https://www.linkedin.com/posts/{slug}-kestrel_the-morning-the-points-froze"
+            "-activity-7263000000000000001-lf3a"
+        ),
+        link_check=("ok", 200, "The morning the points froze at Kestrel Junction | LinkedIn"),
+        reflection=_html(
+            """<p>I wrote about the morning the points froze at Kestrel Junction, when our
+            support team answered more than 400 messages before nine. I checked the policy
+            for confidential information and left out the number of cancelled trains,
+            which is an internal figure.</p>
+            <p>I added a photo of the team at the support desk. I ran the newspaper test and
+            I think it passes: the post is true, and it shows what we do for travellers on a
+            bad morning.</p>"""
+        ),
+        feedback=(
+            "A good story, and right to keep the internal figures out. One thing to fix "
+            "before I can accept it: two colleagues can be recognised in the photo, and the "
+            "policy asks for their consent first. Ask them, or use a picture without faces, "
+            "then hand in the link again and say in your reflection what you changed."
+        ),
+    ),
+    DemoWork(
+        person=0,
+        assignment=POST,
+        state=Status.DRAFT,
+        link="https://x.com/{handle}/status/1862000000000000011",
+        reflection=_html(
+            """<p>Draft: a tip for buying group tickets at the machine, which saves a queue
+            at the office. Still checking with my team lead whether I may mention the
+            group discount.</p>"""
+        ),
+    ),
+    DemoWork(
+        person=1,
+        assignment=PROFILE,
+        state=Status.SUBMITTED,
+        at=("due", timedelta(days=1, hours=2)),  # late
+        link="https://www.linkedin.com/in/{slug}",
+        link_check=("ok", 200, "LinkedIn profile"),
+        reflection=_html(
+            """<p>Sorry this is late: I was on nights last week. My profile had no photo at
+            all and still listed my old job at the bakery in the station. I added a photo,
+            changed the headline to "Ticket office at Kestrel Rail, helping you find the
+            right fare" and wrote that my views are my own.</p>
+            <p>I removed the line that said which station I work at, because people could
+            look for me there. I was not sure whether to keep Kestrel Rail as my employer
+            at all, and decided to keep it: I am proud of the job.</p>"""
+        ),
+    ),
+    DemoWork(
+        person=2,
+        assignment=POST,
+        state=Status.SUBMITTED,
+        at=("opens", timedelta(days=3, hours=1)),
+        link="https://x.com/{handle}/status/1862000000000000042",
+        link_check=("error", 404, ""),
+        reflection=_html(
+            """<p>I posted a tip for travellers with bikes: from Sunday, platform 4 at
+            Kestrel Junction is closed for works, so the lift to use is the one on platform
+            5. I checked the policy: it is public information from our own website, there
+            is nobody in the photo, and I wrote it in my own name.</p>
+            <p>I changed one thing after the newspaper test: my first draft said "finally"
+            about the works, which sounded like a complaint about my own company.</p>"""
+        ),
+    ),
+    DemoWork(
+        person=3,
+        assignment=PROFILE,
+        state=Status.ACCEPTED,
+        at=("opens", timedelta(days=1, hours=5)),
+        link="https://www.linkedin.com/in/{slug}",
+        link_check=("ok", 200, "LinkedIn profile"),
+        reflection=_html(
+            """<p>My profile was mostly fine, but the headline was just "Employee". I
+            changed it to "Station shop at Kestrel Junction · tickets, travel tips and
+            coffee" and put in a recent photo taken by a colleague outside the station.</p>
+            <p>I asked a friend who does not work here to look at it: she understood at
+            once what I do, which she did not before.</p>"""
+        ),
+        met=(0,),
+        feedback=(
+            "Photo, name and headline say plainly who you are now: well done. I have not "
+            "ticked the privacy criterion: the headline names the shop you work in, which "
+            "tells a stranger where to find you. Worth changing; we look at privacy "
+            "together in session 3."
+        ),
+    ),
+]
+
+
+def _screenshot(person: User) -> ContentFile:
+    """A small picture of a tidy profile page, drawn rather than stored."""
+    image = Image.new("RGB", (640, 360), "#f3f2ef")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((40, 24, 600, 336), radius=12, fill="white", outline="#dddddd")
+    draw.rectangle((41, 25, 599, 110), fill="#1d4e89")
+    draw.ellipse((70, 60, 170, 160), fill="#c9d6e3", outline="white", width=4)
+    draw.text((70, 180), person.get_full_name(), fill="#1b1b1b")
+    unit = person.unit.name if person.unit else "Kestrel Rail"
+    draw.text((70, 205), f"{unit} at Kestrel Rail", fill="#444444")
+    for top, width in ((240, 360), (262, 300), (284, 330)):
+        draw.rectangle((70, top, 70 + width, top + 10), fill="#e6e6e6")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name="profile.png")
+
+
+def _moment(plan: DemoWork, window: Window, now: datetime) -> datetime:
+    anchor, after = plan.at
+    start = window.opens_at if anchor == "opens" else window.due_at
+    return min(start + after, now - timedelta(minutes=30))
+
+
+def _work(plan: DemoWork, *, person: User, window: Window, trainer: User, now) -> int:
+    """Make one demo attempt through the services; how many reviews it took (0 or 1)."""
+    assignment, cohort = window.assignment, window.cohort
+    handed_in = _moment(plan, window, now) if plan.at else now
+    slug = slugify(person.get_full_name()) or "kestrel"
+    handle = slugify(f"{person.first_name} {person.last_name[:1]}").replace("-", "_")[:15]
+    submission = services.submission_current(
+        assignment=assignment, cohort=cohort, user=person, now=handed_in
+    )
+    services.submission_draft_save(
+        submission=submission,
+        by=person,
+        link_url=plan.link.format(slug=slug, handle=handle),
+        reflection=plan.reflection,
+        screenshot=_screenshot(person) if assignment.needs_screenshot else None,
+    )
+    if plan.state == Status.DRAFT:
+        return 0
+    services.submission_submit(submission=submission, by=person, now=handed_in)
+    if plan.link_check:
+        status, http_status, title = plan.link_check
+        services.submission_link_check_record(
+            submission_id=submission.pk,
+            result=LinkCheckResult(status, http_status, title, submission.link_url, ""),
+        )
+    if plan.state == Status.SUBMITTED:
+        return 0
+    criteria = list(assignment.criteria.order_by("sort_order"))
+    services.review_decide(
+        submission=submission,
+        by=trainer,
+        decision=(
+            Review.Decision.ACCEPTED
+            if plan.state == Status.ACCEPTED
+            else Review.Decision.NEEDS_REVISION
+        ),
+        criteria_met=[criteria[position] for position in plan.met],
+        feedback=plan.feedback,
+    )
+    return 1
+
+
+def _seed_work() -> dict[str, int]:
+    """Work in every state in the running cohort, for the people who have none yet."""
+    cohort = Cohort.objects.filter(name=RUNNING_COHORT).select_related("course").first()
+    if cohort is None:
+        raise RuntimeError(f"Cohort missing: {RUNNING_COHORT}. Seed the cohorts first.")
+    accounts = User.objects.in_bulk([TRAINER, LEARNER], field_name="email")
+    _needed("Demo accounts", {TRAINER, LEARNER}, accounts)
+    members = [
+        enrollment.user
+        for enrollment in Enrollment.objects.filter(
+            cohort=cohort, status=Enrollment.Status.ENROLLED
+        )
+        .exclude(user__email__in=list(accounts))
+        .select_related("user__unit")
+        .order_by("pk")
+    ]
+    windows = {
+        window.assignment.title: window
+        for (cohort_id, _), window in assignment_windows(cohorts=[cohort]).items()
+        if cohort_id == cohort.pk
+    }
+    now = timezone.now()
+    written = {"submissions": 0, "reviews": 0}
+    # The feedback e-mails are not news to anyone, the demo links are made up (seeding
+    # works offline), and the roster re-checks itself at night.
+    with nothing_after_commit():
+        for plan in WORK:
+            window = windows.get(plan.assignment)
+            if isinstance(plan.person, int):
+                person = members[plan.person] if plan.person < len(members) else None
+            else:
+                person = accounts[plan.person]
+            if window is None or person is None or not window.is_open_at(now):
+                continue
+            if Submission.objects.filter(
+                assignment=window.assignment, cohort=cohort, user=person
+            ).exists():
+                continue  # made by an earlier run, or by the person themselves
+            written["reviews"] += _work(
+                plan, person=person, window=window, trainer=accounts[TRAINER], now=now
+            )
+            written["submissions"] += 1
+    return written
+
+
+@transaction.atomic
+def demo_assessments_seed() -> dict[str, int]:
+    """Create or update the demo assignments and their rubrics, then the work in the
+    running cohort. Returns counts of rows written."""
+    return {**_seed_assignments(), **_seed_work()}

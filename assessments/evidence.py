@@ -22,6 +22,7 @@ from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.html import escape
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -408,6 +409,20 @@ def _invalid_image_error() -> ValidationError:
 MAX_REFLECTION_CHARS = 200_000
 
 
+LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!?]")
+
+
+def plain_text_paragraphs(text: str) -> str:
+    """Text typed without markup as HTML: paragraphs where a blank line separates them,
+    line breaks where a single one does."""
+    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
+    return "".join(
+        "<p>" + "<br>".join(escape(line) for line in part.split("\n")) + "</p>"
+        for part in paragraphs
+        if part
+    )
+
+
 def reflection_clean(html: str, *, min_chars: int) -> tuple[str, int]:
     """Return the reflection cleaned to the allow-list and the length of its text.
 
@@ -422,6 +437,8 @@ def reflection_clean(html: str, *, min_chars: int) -> tuple[str, int]:
             code="too_long",
             params={"length": len(html), "max": MAX_REFLECTION_CHARS},
         )  # fmt: skip
+    if not LOOKS_LIKE_MARKUP.search(html):
+        html = plain_text_paragraphs(html)
     clean_html = sanitize_html(html)
     length = html_text_length(clean_html)
     if length < min_chars:

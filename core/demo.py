@@ -1,10 +1,12 @@
 """Helpers for demo content: seeding that can run any number of times."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import models, transaction
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -38,3 +40,18 @@ def upsert(
         auto_now = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
         obj.save(update_fields=[*changed, *auto_now])
     return obj, bool(changed)
+
+
+@contextmanager
+def nothing_after_commit() -> Iterator[None]:
+    """Forget whatever the services called inside ask to run once the transaction commits:
+    e-mails, link checks, roster re-checks. Demo history is not news to anyone, and seeding
+    must work offline and quietly. Needs an open transaction (seeds are atomic)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("Seed demo content inside a transaction.")
+    queued = len(connection.run_on_commit)
+    try:
+        yield
+    finally:
+        del connection.run_on_commit[queued:]

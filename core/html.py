@@ -5,6 +5,7 @@ stored or shown. Nothing else in Spoke imports bleach.
 """
 
 from functools import partial
+from html import unescape
 
 import bleach
 from bleach.linkifier import LinkifyFilter
@@ -48,4 +49,5 @@ def sanitize_html(html: str) -> str:
 def html_text_length(html: str) -> int:
     """Count the characters a reader sees, not the markup around them."""
     text = bleach.clean(html or "", tags=set(), strip=True, strip_comments=True)
-    return len(" ".join(text.split()))
+    # bleach returns text with its entities escaped: "&lt;" is one character to a reader.
+    return len(" ".join(unescape(text).split()))

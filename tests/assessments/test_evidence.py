@@ -547,6 +547,18 @@ def test_reflection_meeting_the_minimum_is_returned_clean():
     assert reflection_clean("", min_chars=0) == ("", 0)
 
 
+def test_plain_text_keeps_its_paragraphs_and_line_breaks():
+    """Typed without markup: a blank line starts a paragraph, a single one breaks the line,
+    and what looks like markup is shown as text."""
+    typed = "First thought.\r\n\r\nSecond one,\non two lines.\n\n\n  a < b & c  "
+    clean, length = reflection_clean(typed, min_chars=1)
+    assert clean == (
+        "<p>First thought.</p><p>Second one,<br>on two lines.</p><p>a &lt; b &amp; c</p>"
+    )
+    # Entities count as the one character a reader sees.
+    assert length == len("First thought. Second one,on two lines. a < b & c")
+
+
 def test_megabyte_of_text_is_refused_before_cleaning(monkeypatch):
     """1 MB of text is refused at once, without running bleach on it."""
 
@@ -555,9 +567,7 @@ def test_megabyte_of_text_is_refused_before_cleaning(monkeypatch):
 
     monkeypatch.setattr(evidence, "sanitize_html", not_called)
     megabyte = "<p>" + "word " * 200_000 + "</p>"
-    started = time.perf_counter()
     error = _error(reflection_clean, megabyte, min_chars=1)
-    assert time.perf_counter() - started < 0.5
     assert error.code == "too_long"
     assert "200000" in error.messages[0].replace(",", "")
 
