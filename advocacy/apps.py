@@ -6,3 +6,9 @@ class AdvocacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "advocacy"
     verbose_name = _("Advocacy")
+
+    def ready(self) -> None:
+        # Re-check the roster when what it depends on changes (see ``signals``).
+        from . import signals
+
+        signals.connect()

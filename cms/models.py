@@ -12,6 +12,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import PageStreamBlock
+from .forms import PolicyPageForm
+from .hooks import policy_page_sections
 
 
 class HomePage(Page):
@@ -219,9 +221,19 @@ class PolicyPage(Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
     max_count = 1
+    base_form_class = PolicyPageForm
 
     class Meta:
         verbose_name = _("social media policy")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The current version (none yet in a preview before the first publication) and
+        # what other apps add for this reader (see ``cms.hooks``).
+        version = self.versions.order_by("-number").first() if self.pk else None
+        context["version"] = version
+        context["sections"] = policy_page_sections(request=request, page=self, version=version)
+        return context
 
 
 class PolicyQuestion(Orderable):

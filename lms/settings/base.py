@@ -165,6 +165,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assessments.tasks.review_digests_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The roster's nightly re-check: rules that change with time alone (recent practice,
+    # lapses older than 90 days) and anything a trigger missed.
+    "roster-sync-all": {
+        "task": "advocacy.tasks.roster_sync_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- Auth and accounts ------------------------------------------------------------------

@@ -83,9 +83,9 @@ def html(response) -> str:
 # --- Who may open the screens -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["learner", "manager", "lead"])
+@pytest.mark.parametrize("role", ["learner", "manager"])
 def test_people_outside_the_admin_are_sent_to_log_in(client, request, waiting, role):
-    """Learners, managers and leads never reach the admin."""
+    """Learners and managers never reach the admin."""
     client.force_login(request.getfixturevalue(role))
     for page in (QUEUE, review_url(waiting)):
         response = client.get(page)
@@ -99,10 +99,11 @@ def test_anonymous_visitors_are_sent_to_log_in(client, waiting):
     assert "login" in response["Location"]
 
 
-def test_hr_are_turned_back_to_the_admin(client, hr, waiting):
-    """HR may use the admin but not the reviews: Wagtail turns them back, and nothing of the
-    work shows."""
-    client.force_login(hr)
+@pytest.mark.parametrize("role", ["hr", "lead"])
+def test_hr_and_leads_are_turned_back_to_the_admin(client, request, waiting, role):
+    """HR and advocacy leads may use the admin but not the reviews: Wagtail turns them
+    back, and nothing of the work shows."""
+    client.force_login(request.getfixturevalue(role))
     for page in (QUEUE, review_url(waiting)):
         response = client.get(page, follow=True)
         assert response.redirect_chain == [("/admin/", HTTPStatus.FOUND)]

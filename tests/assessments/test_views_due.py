@@ -293,11 +293,10 @@ def test_the_pages_stay_bounded_for_2_and_20_assignments(
         attempt(task, grown[0], lena)
     urls[2] = reverse("cohorts:detail", args=[grown[0].pk])
     client.get(urls[2])
-    # 22, 14 and 24 queries today; most of them the layout's (session, user bar, settings).
-    for url, before, bound in zip(urls, small, [26, 17, 27], strict=True):
-        with django_assert_max_num_queries(bound) as queries:
+    # Most are the layout's and the other apps' panels; what matters is that they stay put.
+    for url, before in zip(urls, small, strict=True):
+        with django_assert_max_num_queries(before):
             assert client.get(url).status_code == HTTPStatus.OK
-        assert len(queries) == before, f"{url}: {before} queries small, {len(queries)} large"
     assert len(client.get(MINE).context["items"]) == 2 + 20 + 1  # the grown cohort's 9
 
 

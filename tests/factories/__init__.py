@@ -1,5 +1,14 @@
 """Factories for every app's models; tests import them from here."""
 
+from .advocacy import (
+    PlatformAccountFactory,
+    PolicyAcknowledgementFactory,
+    RosterMembershipFactory,
+    practice_accepted,
+    qualify,
+    roster_framework,
+    standing_set,
+)
 from .assessments import (
     AssignmentFactory,
     ReviewFactory,
@@ -17,6 +26,7 @@ from .courses import (
     lesson_body,
 )
 from .people import BusinessUnitFactory, UserFactory, add_role
+from .policy import PolicyPageFactory, policy_answers, policy_republish
 
 __all__ = [
     "AssignmentFactory",
@@ -27,7 +37,11 @@ __all__ = [
     "CoursePageFactory",
     "EnrollmentFactory",
     "LessonPageFactory",
+    "PlatformAccountFactory",
+    "PolicyAcknowledgementFactory",
+    "PolicyPageFactory",
     "ReviewFactory",
+    "RosterMembershipFactory",
     "RubricCriterionFactory",
     "SessionFactory",
     "SubmissionFactory",
@@ -36,4 +50,10 @@ __all__ = [
     "course_with_lessons",
     "knowledge_check",
     "lesson_body",
+    "policy_answers",
+    "policy_republish",
+    "practice_accepted",
+    "qualify",
+    "roster_framework",
+    "standing_set",
 ]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from cms.models import HomePage, StandardPage
 from tests.factories import CoursePageFactory, LessonPageFactory
 
-OK, FOUND = HTTPStatus.OK, HTTPStatus.FOUND
+OK, FOUND, FORBIDDEN = HTTPStatus.OK, HTTPStatus.FOUND, HTTPStatus.FORBIDDEN
 ROLES = ["anonymous", "learner", "manager", "trainer", "hr", "lead", "site_admin"]
 
 # page -> expected status per role, in the order of ROLES
@@ -20,7 +20,8 @@ MATRIX = {
     "/people/me/": [FOUND, OK, OK, OK, OK, OK, OK],
     "/accounts/email/": [FOUND, OK, OK, OK, OK, OK, OK],
     "/accounts/2fa/": [FOUND, OK, OK, OK, OK, OK, OK],
-    "/admin/": [FOUND, FOUND, FOUND, OK, OK, FOUND, OK],
+    # Advocacy leads edit the roster's rules there (advocacy/migrations/0002_default_tiers).
+    "/admin/": [FOUND, FOUND, FOUND, OK, OK, OK, OK],
     "/admin/snippets/cms/platform/": [FOUND, FOUND, FOUND, OK, FOUND, FOUND, OK],
     # Business units are a site admin's: a trainer in the Wagtail admin is turned back.
     "/admin/snippets/people/businessunit/": [FOUND, FOUND, FOUND, FOUND, FOUND, FOUND, OK],
@@ -36,6 +37,16 @@ MATRIX = {
     "/admin/practice/": [FOUND, FOUND, FOUND, OK, FOUND, FOUND, OK],
     # Practice assignments are authored by trainers; HR are turned back to the admin.
     "/admin/snippets/assessments/assignment/": [FOUND, FOUND, FOUND, OK, FOUND, FOUND, OK],
+    # The roster is read by advocacy leads, HR and site admins; everyone has their own place.
+    "/roster/": [FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+    "/roster/eligible/": [FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+    "/roster/approvals/": [FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+    "/roster/me/": [FOUND, OK, OK, OK, OK, OK, OK],
+    "/roster/platforms/": [FOUND, OK, OK, OK, OK, OK, OK],
+    "/roster/platforms/add/": [FOUND, OK, OK, OK, OK, OK, OK],
+    "/roster/policy/": [FOUND, OK, OK, OK, OK, OK, OK],
+    # The rules are the leads'; trainers and HR, who use the admin, are turned back.
+    "/admin/snippets/advocacy/rostertier/": [FOUND, FOUND, FOUND, FOUND, FOUND, OK, OK],
 }
 
 

@@ -1,0 +1,112 @@
+"""The roster on the dashboard: "Advocates and ambassadors" for everyone logged in (where
+they stand against each tier, and an invitation when they meet one's rules), and "The
+roster" for advocacy leads, HR and site admins (counts, and the way to the roster).
+
+Imported from ``wagtail_hooks`` so Wagtail finds these registrations. Each panel reads a
+fixed number of queries (the rules, the person's standings, policy and memberships; the
+counts), whatever the size of the roster.
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from core.dashboard import HOOK_NAME, DashboardPanel
+from people.roles import user_is_advocacy_lead, user_is_hr
+
+from .models import RosterMembership, Tier
+from .selectors import (
+    approvals_waiting,
+    eligibility_for,
+    eligible_not_joined,
+    memberships_for,
+    roster_counts_by_unit,
+)
+
+Status = RosterMembership.Status
+# Where a person can join from, as on /roster/me/.
+_JOINABLE = (None, Status.ELIGIBLE, Status.DECLINED)
+
+
+# --- Everyone: where I stand -----------------------------------------------------------------
+
+
+def standing_summary(user) -> list[dict]:
+    """Each tier with the person's status, what holds, what is missing, and whether they
+    are invited to join."""
+    checks = eligibility_for(user=user, now=timezone.now())
+    memberships = {membership.tier: membership for membership in memberships_for(user=user)}
+    tiers = []
+    for tier, label in Tier.choices:
+        check = checks.get(tier)
+        membership = memberships.get(tier)
+        if check is None and membership is None:
+            continue
+        status = membership.status if membership else None
+        qualifies = bool(check and check.qualifies)
+        tiers.append(
+            {
+                "tier": tier,
+                "label": str(label),
+                "status": status or "",
+                "status_label": str(membership.get_status_display()) if membership else "",
+                "met": [str(text) for text in check.met] if check else [],
+                "missing": [str(text) for text in check.missing] if check else [],
+                "invited": qualifies and status in _JOINABLE,
+                "needs_policy": qualifies and status in _JOINABLE and not check.policy_ok,
+            }
+        )
+    return tiers
+
+
+@hooks.register(HOOK_NAME)
+def roster_standing_panel(request):
+    """Everyone logged in: where they stand against each tier."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    tiers = standing_summary(user)
+    return DashboardPanel(
+        title=_("Advocates and ambassadors"),
+        template="advocacy/panels/standing.html",
+        context={
+            "tiers": tiers,
+            "invited": any(tier["invited"] for tier in tiers),
+            "me_url": reverse("advocacy:me"),
+        },
+        order=25,
+        key="roster-standing",
+    )
+
+
+# --- Leads and HR: the roster at a glance ----------------------------------------------------
+
+
+def roster_summary() -> dict:
+    """Active members per tier, requests waiting and invitations open (three queries)."""
+    active = dict.fromkeys(Tier.values, 0)
+    for counts in roster_counts_by_unit().values():
+        for tier, members in counts.items():
+            active[tier] = active.get(tier, 0) + members
+    return {
+        "active": [(str(label), active.get(tier, 0)) for tier, label in Tier.choices],
+        "waiting": approvals_waiting().count(),
+        "eligible": eligible_not_joined().count(),
+    }
+
+
+@hooks.register(HOOK_NAME)
+def roster_overview_panel(request):
+    """Advocacy leads, HR and site admins: the roster in numbers, and the way to it."""
+    user = request.user
+    if not (user_is_advocacy_lead(user) or user_is_hr(user)):
+        return None
+    summary = roster_summary()
+    return DashboardPanel(
+        title=_("The roster"),
+        template="advocacy/panels/roster.html",
+        context={**summary, "is_lead": user_is_advocacy_lead(user)},
+        order=45,
+        key="roster",
+    )

@@ -1,0 +1,159 @@
+"""Benchmark the roster's eligibility checks and counts on a synthetic company.
+
+    .venv/bin/python bench/roster_eligibility.py         # SQLite (a throw-away database)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/spoke \
+        .venv/bin/python bench/roster_eligibility.py --sync
+
+Builds 10,000 people in 40 units with 12 competencies (see bench/company.py: standings,
+accepted practice, a published policy with acknowledgements, an advocacy roster) in a test
+database that is dropped afterwards, then prints the time (best of three) and the number of
+queries of ``eligibility()`` for everyone, for a list of people and for one person, of
+``roster_counts_by_unit()``, of the set-based part of a new policy version, and with
+``--sync`` of the nightly re-check (its first run invites everyone who qualifies, one
+person at a time; the second finds nothing to do). Options: --people N --units N
+--competencies N --sync.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--units", type=int, default=40)
+    parser.add_argument("--competencies", type=int, default=12)
+    parser.add_argument("--sync", action="store_true", help="also time the nightly re-check")
+    options = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    if connection.vendor != "sqlite":
+        # A database of its own, so that another benchmark or test run is never clobbered.
+        test = connection.settings_dict.setdefault("TEST", {})
+        test["NAME"] = f"test_{connection.settings_dict['NAME']}_roster_bench"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        run(options)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+class QueryCounter:
+    """Counts the queries run on a connection (without keeping them, so no limit)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def measure(label: str, call, *, repeat: int = 3):
+    """Print the best time of ``repeat`` calls and the queries of one; return its result."""
+    from django.db import connection
+
+    timings, result, queries = [], None, 0
+    for _ in range(repeat):
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            begin = time.perf_counter()
+            result = call()
+            timings.append(time.perf_counter() - begin)
+        queries = counter.count
+    print(f"{label:52} {min(timings) * 1000:9.0f} {queries:8d}")
+    return result
+
+
+def run(options) -> None:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from advocacy import services
+    from advocacy.models import RosterMembership, Tier
+    from advocacy.selectors import eligibility, eligibility_for, roster_counts_by_unit
+    from bench.company import build_company
+    from cms.models import PolicyVersion
+
+    started = time.perf_counter()
+    company = build_company(
+        people=options.people, units=options.units, competencies=options.competencies
+    )
+    print(
+        f"Company: {options.people} people, {options.units} units, "
+        f"{options.competencies} competencies on {connection.vendor} "
+        f"(built in {time.perf_counter() - started:.1f} s)"
+    )
+    now = timezone.now()
+    print(f"\n{'what':52} {'ms':>9} {'queries':>8}")
+    checks = measure("eligibility(), everyone", lambda: eligibility(now=now))
+    some = [person.pk for person in company.people[:: max(1, len(company.people) // 200)]]
+    measure(
+        f"eligibility(user_ids=...), {len(some)} people",
+        lambda: eligibility(user_ids=some, now=now),
+    )
+    one = company.people[len(company.people) // 2]
+    measure("eligibility_for(), one person", lambda: eligibility_for(user=one, now=now))
+    counts = measure("roster_counts_by_unit(), every unit", roster_counts_by_unit)
+    unit_ids = [unit.pk for unit in company.units[:10]]
+    measure(
+        "roster_counts_by_unit(unit_ids=...), 10 units",
+        lambda: roster_counts_by_unit(unit_ids=unit_ids),
+    )
+
+    for tier in Tier.values:
+        eligible = sum(1 for by_tier in checks.values() if by_tier[tier].eligible)
+        qualifies = sum(1 for by_tier in checks.values() if by_tier[tier].qualifies)
+        print(f"  {tier}: {qualifies} meet the rules, {eligible} with the policy acknowledged")
+    members = sum(sum(by_tier.values()) for by_tier in counts.values())
+    print(f"  {members} active members in {len(counts)} units")
+
+    # A new policy version while the generated roster is on it; rolled back afterwards so
+    # the nightly re-check below starts from the same roster.
+    version = PolicyVersion.objects.order_by("-number").first()
+    held = RosterMembership.objects.filter(status__in=services.HELD).count()
+    with (
+        mock.patch("advocacy.services.notification_send_task.delay_on_commit"),
+        transaction.atomic(),
+    ):
+        newer = PolicyVersion.objects.create(
+            page=version.page, number=version.number + 1, published_at=now
+        )
+        lapsed = measure(
+            f"policy_version_started(), {held} on the roster",
+            lambda: services.policy_version_started(version=newer, now=now),
+            repeat=1,
+        )
+        transaction.set_rollback(True)
+    print(f"  {lapsed} memberships lapsed (rolled back)")
+
+    if options.sync:
+        # Messages are sent per person by design; the bench times the roster's own work.
+        with mock.patch("advocacy.services.notification_send_task.delay_on_commit"):
+            totals = measure(
+                "nightly re-check, first run",
+                lambda: services.membership_sync_all(now=now),
+                repeat=1,
+            )
+            print(f"  {totals}")
+            measure(
+                "nightly re-check, nothing left to do",
+                lambda: services.membership_sync_all(now=now),
+            )
+
+
+if __name__ == "__main__":
+    main()
