@@ -10,15 +10,16 @@ as "aware" at most), which is exactly how standings are kept (``competencies.ser
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from statistics import median
 
 from django.db.models import (
     Case,
     Count,
+    DateTimeField,
     Exists,
-    F,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -28,13 +29,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils.translation import gettext
 
 from assessments.models import Submission
 from cohorts.models import Attendance, Cohort, Enrollment, Session
 from competencies.levels import KNOWLEDGE_CHECK_CAP, Level
 from competencies.models import Competency, CompetencyEvidence
+from competencies.services import standing_level_from_ledger
 from courses.models import CoursePage
 from people.models import BusinessUnit, User
 
@@ -108,7 +110,7 @@ def row_specs(*, filters: ReportFilters, tree: UnitTree, visible: set[int]) -> l
                 unit=tree.units[pk],
                 label=tree.units[pk].name,
                 units=frozenset(below),
-                drillable=len(below) > 1 or bool(tree.children.get(pk)),
+                drillable=bool(tree.children.get(pk)),
             )
         )
     if filters.unit is not None:
@@ -274,24 +276,40 @@ def month_ends(*, end: datetime, count: int = 12) -> list[datetime]:
     return list(reversed(ends))
 
 
-def adopted_at(*, core: list[Competency], level: int = Level.PRACTISING):
-    """For each person, the moment they reached ``level`` in every competency of ``core``
-    (None if they have not): the latest of their first such evidence per competency.
+# Stands in for "never" where a date is missing, so that one expression gives the answer
+# on every database (PostgreSQL's GREATEST skips NULLs, SQLite's MAX returns NULL).
+NEVER = datetime(9999, 1, 1, tzinfo=UTC)
 
-    Returned as the annotations to add to a people queryset: one correlated subquery per
-    core competency (a company has a handful), and ``adopted_at``."""
-    firsts = {}
-    for competency in core:
-        firsts[f"first_{competency.pk}"] = Subquery(
-            CompetencyEvidence.objects.filter(
-                level_reached(level), user=OuterRef("pk"), competency=competency
-            )
-            .order_by()
-            .values("user")
-            .annotate(first=Min("created_at"))
-            .values("first")[:1]
+
+def with_adoption(people: QuerySet, *, core: list[Competency], as_of: datetime) -> QuerySet:
+    """Annotate ``people`` with ``adopted_at``: the moment each reached "practising" in
+    every competency of ``core`` by ``as_of`` (the latest of their first such evidence
+    per competency), or :data:`NEVER`. One correlated subquery per core competency (a
+    company has a handful), each evaluated once per person: filter and group on
+    ``adopted_at``, and compare it with :data:`NEVER`."""
+    if not core:
+        return people.annotate(adopted_at=Value(NEVER, output_field=DateTimeField()))
+    firsts = [
+        Coalesce(
+            Subquery(
+                CompetencyEvidence.objects.filter(
+                    level_reached(Level.PRACTISING),
+                    user=OuterRef("pk"),
+                    competency=competency,
+                    created_at__lte=as_of,
+                )
+                .order_by()
+                .values("user")
+                .annotate(first=Min("created_at"))
+                .values("first")[:1]
+            ),
+            Value(NEVER),
+            output_field=DateTimeField(),
         )
-    return firsts
+        for competency in core
+    ]
+    latest = Greatest(*firsts) if len(firsts) > 1 else firsts[0]
+    return people.annotate(adopted_at=latest)
 
 
 @dataclass(frozen=True)
@@ -346,30 +364,31 @@ def adoption(
     core = list(Competency.objects.filter(is_core=True).order_by("name"))
     ends = month_ends(end=filters.end_at, count=months)
 
-    firsts = adopted_at(core=core)
-    rows_qs = people.annotate(row=row_case(specs, top=top), **firsts)
-    if core:
-        all_reached = Q(*(Q(**{f"{name}__isnull": False}) for name in firsts))
-        latest = (
-            Greatest(*(F(name) for name in firsts)) if len(firsts) > 1 else F(next(iter(firsts)))
-        )
-        rows_qs = rows_qs.annotate(adopted_at=latest)
-        counts = {
-            f"m{index}": Count("pk", filter=all_reached & Q(adopted_at__lte=moment))
-            for index, moment in enumerate(ends)
-        }
-    else:  # no core competency: nobody can have adopted
-        counts = {f"m{index}": Count("pk", filter=Q(pk__in=[])) for index in range(len(ends))}
     on_roster = RosterMembership.objects.filter(
         user_id=OuterRef("pk"), status__in=RosterMembership.ON_ROSTER
     )
-    rows_qs = rows_qs.annotate(on_roster=Exists(on_roster))
-    figures = {
-        row["row"]: row
-        for row in rows_qs.values("row").annotate(
-            n=Count("pk"), roster=Count("pk", filter=Q(on_roster=True)), **counts
-        )
-    }
+    counted = with_adoption(
+        people.annotate(row=row_case(specs, top=top), on_roster=Exists(on_roster)),
+        core=core,
+        as_of=ends[-1],
+    )
+    # People by row and by the month they adopted in (one group for "not yet"): the trend
+    # is then a running sum over at most thirteen months per row, not a pass over people.
+    figures: dict[int, dict] = {}
+    for group in counted.values(
+        "row", month=TruncMonth("adopted_at", tzinfo=ends[-1].tzinfo)
+    ).annotate(n=Count("pk"), roster=Count("pk", filter=Q(on_roster=True))):
+        figure = figures.setdefault(group["row"], {"n": 0, "roster": 0, "months": {}})
+        figure["n"] += group["n"]
+        figure["roster"] += group["roster"]
+        figure["months"][group["month"]] = group["n"]
+    for figure in figures.values():
+        for index, moment in enumerate(ends):
+            figure[f"m{index}"] = sum(
+                n
+                for month, n in figure["months"].items()
+                if month.year < NEVER.year and month <= moment
+            )
     if top and NO_UNIT_ROW in figures:
         specs.append(RowSpec(NO_UNIT_ROW, None, gettext("No unit"), frozenset(), drillable=False))
 
@@ -574,3 +593,296 @@ def _count_practice(rows: dict[int, Activity], *, people, filters: ReportFilters
     for cohort_id, submitted_at, decided_at in decided:
         hours = (decided_at - submitted_at).total_seconds() / 3600
         rows[cohort_id].review_hours.append(max(0.0, hours))
+
+
+# --- Hub and spoke --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Champion:
+    pk: int
+    name: str
+    unit_id: int
+    is_ambassador: bool
+    is_coach: bool
+
+
+@dataclass
+class Spoke:
+    unit: BusinessUnit
+    depth: int
+    people: int = 0
+    advocates: int = 0
+    adopted: int = 0
+    champions: list[Champion] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.adopted / self.people, 1) if self.people else 0.0
+
+
+@dataclass(frozen=True)
+class HubAndSpoke:
+    hub: list[BusinessUnit]
+    spokes: list[Spoke]
+    line: int
+
+    @property
+    def without_champion(self) -> list[Spoke]:
+        return [spoke for spoke in self.spokes if spoke.people and not spoke.champions]
+
+
+def hub_and_spoke(
+    *, scope: Scope, filters: ReportFilters, tree: UnitTree, line: int
+) -> HubAndSpoke:
+    """Every spoke (with the units below it) and what it has of its own: champions
+    (active ambassadors, or people at "coach" level in some competency), active advocates
+    and its adoption share. Three queries: people counted by unit, champions, the units."""
+    from advocacy.models import RosterMembership, Tier
+
+    visible = allowed_units(scope=scope, tree=tree)
+    people = population(scope=scope, filters=filters, tree=tree)
+    core = list(Competency.objects.filter(is_core=True))
+    as_of = filters.end_at
+    active = RosterMembership.objects.filter(
+        user_id=OuterRef("pk"), status=RosterMembership.Status.ACTIVE
+    )
+    counted = with_adoption(people, core=core, as_of=as_of)
+    by_unit = {
+        row["unit_id"]: row
+        for row in counted.annotate(
+            advocate=Exists(active.filter(tier=Tier.ADVOCATE)),
+        )
+        .values("unit_id")
+        .annotate(
+            n=Count("pk"),
+            advocates=Count("pk", filter=Q(advocate=True)),
+            adopted=Count("pk", filter=Q(adopted_at__lt=NEVER)),
+        )
+    }
+    coach = CompetencyEvidence.objects.filter(
+        level_reached(Level.COACH), user_id=OuterRef("pk"), created_at__lte=as_of
+    )
+    champions = [
+        Champion(
+            pk=row["pk"],
+            name=f"{row['first_name']} {row['last_name']}".strip() or row["email"],
+            unit_id=row["unit_id"],
+            is_ambassador=row["ambassador"],
+            is_coach=row["coach"],
+        )
+        for row in people.filter(unit__isnull=False)
+        .annotate(ambassador=Exists(active.filter(tier=Tier.AMBASSADOR)), coach=Exists(coach))
+        .filter(Q(ambassador=True) | Q(coach=True))
+        .order_by("last_name", "first_name", "pk")
+        .values("pk", "first_name", "last_name", "email", "unit_id", "ambassador", "coach")
+    ]
+    spokes = []
+    root = filters.unit.pk if filters.unit else None
+
+    def walk(parent, depth):
+        for pk in tree.children.get(parent, ()):
+            unit = tree.units[pk]
+            if unit.kind == BusinessUnit.Kind.SPOKE and pk in visible:
+                below = tree.subtree(pk)
+                spoke = Spoke(unit=unit, depth=depth)
+                for unit_id in below:
+                    figures = by_unit.get(unit_id, {})
+                    spoke.people += figures.get("n", 0)
+                    spoke.advocates += figures.get("advocates", 0)
+                    spoke.adopted += figures.get("adopted", 0)
+                spoke.champions = [c for c in champions if c.unit_id in below]
+                spokes.append(spoke)
+                walk(pk, depth + 1)
+            else:
+                walk(pk, depth)
+
+    if root is not None and tree.units[root].kind == BusinessUnit.Kind.SPOKE:
+        walk(tree.units[root].parent_id, 0)
+        spokes = [s for s in spokes if s.unit.pk in tree.subtree(root)]
+    else:
+        walk(root, 0)
+    hub = [unit for unit in tree.units.values() if unit.kind == BusinessUnit.Kind.HUB]
+    return HubAndSpoke(hub=hub, spokes=[s for s in spokes if s.people], line=line)
+
+
+# --- Crisis readiness (Plan B) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadyPerson:
+    name: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class ReadinessRow:
+    spec: RowSpec
+    people: int
+    ready: int
+    target: int
+
+    @property
+    def gap(self) -> int:
+        return max(0, self.target - self.ready)
+
+    @property
+    def status(self) -> str:
+        """ "nobody" ready, "short" of the target, or "met"."""
+        if not self.ready:
+            return "nobody"
+        return "met" if self.ready >= self.target else "short"
+
+
+@dataclass(frozen=True)
+class Readiness:
+    crisis: list[Competency]
+    policy_version: object | None  # cms.PolicyVersion
+    target: int
+    rows: list[ReadinessRow]
+    names: list[ReadyPerson] | None  # for HR only
+    trail: list[BusinessUnit] = field(default_factory=list)
+
+    @property
+    def without_anyone(self) -> list[ReadinessRow]:
+        return [row for row in self.rows if row.people and not row.ready]
+
+
+def crisis_ready(people: QuerySet, *, crisis: list[Competency], version, as_of: datetime):
+    """``people`` narrowed to those ready for a bad day: proficient or above in every
+    crisis-readiness competency, and (when a policy is published) having acknowledged its
+    current version."""
+    from advocacy.models import PolicyAcknowledgement
+
+    for competency in crisis:
+        people = people.filter(
+            Exists(
+                CompetencyEvidence.objects.filter(
+                    level_reached(Level.PROFICIENT),
+                    user_id=OuterRef("pk"),
+                    competency=competency,
+                    created_at__lte=as_of,
+                )
+            )
+        )
+    if version is not None:
+        people = people.filter(
+            Exists(PolicyAcknowledgement.objects.filter(user_id=OuterRef("pk"), version=version))
+        )
+    return people
+
+
+def readiness(*, scope: Scope, filters: ReportFilters, tree: UnitTree, target: int) -> Readiness:
+    """Per unit, how many people could speak for it on a bad day, against ``target``; the
+    names for HR. Four queries whatever the number of people."""
+    from cms.selectors import policy_current
+
+    visible = allowed_units(scope=scope, tree=tree)
+    specs = row_specs(filters=filters, tree=tree, visible=visible)
+    top = filters.unit is None
+    people = population(scope=scope, filters=filters, tree=tree)
+    crisis = list(Competency.objects.filter(is_crisis_readiness=True).order_by("name"))
+    version = policy_current()
+    ready = crisis_ready(people, crisis=crisis, version=version, as_of=filters.end_at)
+    if not crisis:
+        ready = people.none()
+    case = row_case(specs, top=top)
+    headcount = {
+        row["row"]: row["n"]
+        for row in people.annotate(row=case).values("row").annotate(n=Count("pk"))
+    }
+    counts = {
+        row["row"]: row["n"]
+        for row in ready.annotate(row=case).values("row").annotate(n=Count("pk"))
+    }
+    if top and headcount.get(NO_UNIT_ROW):
+        specs.append(RowSpec(NO_UNIT_ROW, None, gettext("No unit"), frozenset(), False))
+    rows = [
+        ReadinessRow(
+            spec=spec,
+            people=headcount.get(spec.key, 0),
+            ready=counts.get(spec.key, 0),
+            target=target,
+        )
+        for spec in specs
+        if spec.key != OWN_ROW or headcount.get(OWN_ROW)
+    ]
+    names = None
+    if scope.is_hr:
+        names = [
+            ReadyPerson(name=f"{first} {last}".strip() or email, unit=unit or gettext("No unit"))
+            for first, last, email, unit in ready.order_by(
+                "unit__name", "last_name", "first_name"
+            ).values_list("first_name", "last_name", "email", "unit__name")
+        ]
+    trail = tree.ancestors(filters.unit.pk) if filters.unit else []
+    return Readiness(
+        crisis=crisis,
+        policy_version=version,
+        target=target,
+        rows=rows,
+        names=names,
+        trail=[unit for unit in trail if unit.pk in visible],
+    )
+
+
+# --- People behind a heat map cell (HR only) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonLevels:
+    pk: int
+    name: str
+    email: str
+    unit: str
+    levels: list[int]  # one per competency, in the report's order
+    last_evidence: list[datetime | None]
+
+    @property
+    def cells(self) -> list[tuple[Level, datetime | None]]:
+        return [
+            (Level(level), when)
+            for level, when in zip(self.levels, self.last_evidence, strict=True)
+        ]
+
+
+def people_levels(
+    people: QuerySet, *, competencies: list[Competency], as_of: datetime
+) -> list[PersonLevels]:
+    """Each of ``people`` (a page or a chunk of them: evaluated here) with their level in
+    each competency at ``as_of`` and the date of their latest evidence. Two queries."""
+    rows = list(
+        people.order_by("last_name", "first_name", "pk").values_list(
+            "pk", "first_name", "last_name", "email", "unit__name"
+        )
+    )
+    ids = [row[0] for row in rows]
+    found: dict[tuple[int, int], tuple[int, datetime]] = {}
+    evidence = (
+        CompetencyEvidence.objects.filter(user_id__in=ids, created_at__lte=as_of)
+        .values("user_id", "competency_id")
+        .annotate(
+            shown=Max("level", filter=~Q(source_kind=Source.KNOWLEDGE_CHECK)),
+            checked=Max("level", filter=Q(source_kind=Source.KNOWLEDGE_CHECK)),
+            last=Max("created_at"),
+        )
+    )
+    for row in evidence:
+        level = standing_level_from_ledger(
+            trainer_max=row["shown"], knowledge_check_max=row["checked"]
+        )
+        found[(row["user_id"], row["competency_id"])] = (level, row["last"])
+    result = []
+    for pk, first, last, email, unit in rows:
+        cells = [found.get((pk, competency.pk), (0, None)) for competency in competencies]
+        result.append(
+            PersonLevels(
+                pk=pk,
+                name=f"{first} {last}".strip() or email,
+                email=email,
+                unit=unit or "",
+                levels=[level for level, _when in cells],
+                last_evidence=[when for _level, when in cells],
+            )
+        )
+    return result

@@ -1,23 +1,49 @@
 """Report pages for HR (every unit) and managers (their own people).
 
 Each page reads its filters with ``ReportFilterForm``; a filter that does not check out
-shows its error and no numbers. Learners and trainers get 403.
+shows its error and no numbers. Learners and trainers get 403. Adding ``format=csv`` or
+``format=xlsx`` to a report's address downloads the table on the page.
 """
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from competencies.models import Competency
+from core.errors import error_text
+from core.exports import csv_response, xlsx_response
+
+from . import tables
 from .charts import trend_chart
-from .filters import ReportFilterForm
-from .models import ReportSettings
+from .exports import INLINE_ROWS, export_request, people_chunks
+from .filters import ReportFilterForm, ReportFilters
+from .models import ReportExport, ReportSettings
 from .scope import Scope, UnitTree, report_scope
-from .selectors import adoption, allowed_units, heat_map, learning_activity
+from .selectors import (
+    adoption,
+    allowed_units,
+    heat_map,
+    hub_and_spoke,
+    learning_activity,
+    people_levels,
+    population,
+    readiness,
+)
+
+FORMATS = ("csv", "xlsx")
+PEOPLE_PER_PAGE = 50
 
 
 def _scope_or_403(request) -> Scope:
@@ -32,11 +58,59 @@ def _private(response):
     return response
 
 
-def _filter_form(request, scope: Scope, tree: UnitTree) -> ReportFilterForm:
-    """The filters from the query string (every one optional: none means everyone, now)."""
-    return ReportFilterForm(
+def _table_response(table: tables.Table, file_format: str):
+    if file_format == "xlsx":
+        return xlsx_response(f"{table.name}.xlsx", table.title, table.header, table.rows)
+    return csv_response(f"{table.name}.csv", table.header, table.rows)
+
+
+def _navigation(filters: ReportFilters, trail) -> dict:
+    """Links that keep the filters: up the unit trail, back to the top, and downloads."""
+    return {
+        "trail": [(unit, urlencode(filters.query(unit=unit.pk))) for unit in trail],
+        "top_query": urlencode(filters.query(unit=None)),
+        "filter_query": urlencode(filters.query()),
+    }
+
+
+def _drill(filters: ReportFilters, rows) -> list[tuple]:
+    """Each row with the query string that opens it (empty when it has nothing below)."""
+    return [
+        (row, urlencode(filters.query(unit=row.spec.unit.pk)) if row.spec.drillable else "")
+        for row in rows
+    ]
+
+
+def _report(
+    request,
+    *,
+    template: str,
+    build: Callable,
+    table: Callable,
+    extra: Callable | None = None,
+    context: dict | None = None,
+):
+    """The common shape of a report page: scope, filters, numbers (or the filters'
+    errors), and the same table as CSV or XLSX when ``format`` asks for it."""
+    scope = _scope_or_403(request)
+    tree = UnitTree.load()
+    form = ReportFilterForm(
         request.GET, scope=scope, tree=tree, allowed_units=allowed_units(scope=scope, tree=tree)
     )
+    page = {"scope": scope, "form": form, "report": None, **(context or {})}
+    if form.is_valid():
+        filters = form.filters()
+        report = build(scope=scope, filters=filters, tree=tree)
+        file_format = request.GET.get("format")
+        if file_format in FORMATS:
+            return _private(_table_response(table(report), file_format))
+        page.update({"filters": filters, "report": report})
+        page.update(_navigation(filters, getattr(report, "trail", [])))
+        if hasattr(report, "rows"):
+            page["rows"] = _drill(filters, report.rows)
+        if extra is not None:
+            page.update(extra(report=report, filters=filters))
+    return _private(render(request, template, page))
 
 
 @login_required
@@ -51,87 +125,248 @@ def index(request):
 @require_GET
 def heatmap(request):
     """Units by competencies: the share of people at the chosen level or above."""
-    scope = _scope_or_403(request)
-    tree = UnitTree.load()
-    form = _filter_form(request, scope, tree)
-    context = {"scope": scope, "form": form, "report": None}
-    if form.is_valid():
-        filters = form.filters()
-        report = heat_map(scope=scope, filters=filters, tree=tree)
-        context.update(
-            {
-                "filters": filters,
-                "report": report,
-                "rows": _drill(filters, report.rows),
-                **_navigation(filters, report.trail),
-                "levels": [
-                    (value, label, urlencode(filters.query(level=value)))
-                    for value, label in form.fields["level"].choices
-                ],
-            }
-        )
-    return _private(render(request, "reports/heatmap.html", context))
 
+    def levels(*, report, filters):
+        choices = ReportFilterForm.base_fields["level"].choices
+        return {
+            "levels": [
+                (value, label, urlencode(filters.query(level=value))) for value, label in choices
+            ]
+        }
 
-def _navigation(filters, trail) -> dict:
-    """Links that keep the filters: up the unit trail, and back to the top."""
-    return {
-        "trail": [(unit, urlencode(filters.query(unit=unit.pk))) for unit in trail],
-        "top_query": urlencode(filters.query(unit=None)),
-    }
-
-
-def _drill(filters, rows) -> list[tuple]:
-    """Each row with the query string that opens it (empty when it has nothing below)."""
-    return [
-        (row, urlencode(filters.query(unit=row.spec.unit.pk)) if row.spec.drillable else "")
-        for row in rows
-    ]
+    return _report(
+        request,
+        template="reports/heatmap.html",
+        build=heat_map,
+        table=tables.heat_map_table,
+        extra=levels,
+    )
 
 
 @login_required
 @require_GET
 def adoption_report(request):
     """Per unit, the share practising in every core competency against the tipping point."""
-    scope = _scope_or_403(request)
-    tree = UnitTree.load()
-    form = _filter_form(request, scope, tree)
-    settings = ReportSettings.load(request_or_site=request)
-    context = {
-        "scope": scope,
-        "form": form,
-        "report": None,
-        "line": settings.tipping_point_percent,
-    }
-    if form.is_valid():
-        filters = form.filters()
-        report = adoption(
-            scope=scope, filters=filters, tree=tree, line=settings.tipping_point_percent
-        )
-        context.update(
-            {
-                "filters": filters,
-                "report": report,
-                "rows": [
-                    (row, query, report.status(row)) for row, query in _drill(filters, report.rows)
-                ],
-                "chart": trend_chart(report),
-                **_navigation(filters, report.trail),
-            }
-        )
-    return _private(render(request, "reports/adoption.html", context))
+    line = ReportSettings.load(request_or_site=request).tipping_point_percent
+
+    def build(**kwargs):
+        return adoption(line=line, **kwargs)
+
+    def extra(*, report, filters):
+        rows = [(row, query, report.status(row)) for row, query in _drill(filters, report.rows)]
+        return {"rows": rows, "chart": trend_chart(report)}
+
+    return _report(
+        request,
+        template="reports/adoption.html",
+        build=build,
+        table=tables.adoption_table,
+        extra=extra,
+        context={"line": line},
+    )
+
+
+@login_required
+@require_GET
+def readiness_report(request):
+    """Per unit, the people ready to speak for it on a bad day, against the target."""
+    target = ReportSettings.load(request_or_site=request).crisis_target
+
+    def build(**kwargs):
+        return readiness(target=target, **kwargs)
+
+    return _report(
+        request,
+        template="reports/readiness.html",
+        build=build,
+        table=tables.readiness_table,
+        context={"target": target},
+    )
+
+
+@login_required
+@require_GET
+def hub_and_spoke_report(request):
+    """Each spoke with its champions, its advocates and its adoption share."""
+    line = ReportSettings.load(request_or_site=request).tipping_point_percent
+
+    def build(**kwargs):
+        return hub_and_spoke(line=line, **kwargs)
+
+    return _report(
+        request,
+        template="reports/hub_and_spoke.html",
+        build=build,
+        table=tables.hub_and_spoke_table,
+        context={"line": line},
+    )
 
 
 @login_required
 @require_GET
 def activity_report(request):
     """Per cohort and course: places, activity, completion, attendance and practice."""
+
+    def build(**kwargs):
+        return learning_activity(now=timezone.now(), **kwargs)
+
+    return _report(
+        request,
+        template="reports/activity.html",
+        build=build,
+        table=tables.activity_table,
+    )
+
+
+# --- The people behind the heat map (HR only) ----------------------------------------------
+
+
+@login_required
+@require_GET
+def heatmap_people(request):
+    """HR's drill-down from the heat map to the people: names, level in each competency
+    and the date of the latest evidence (never what they wrote), 50 to a page. Up to
+    ``INLINE_ROWS`` people download at once; more are built in the background."""
     scope = _scope_or_403(request)
+    if not scope.is_hr:
+        raise PermissionDenied
     tree = UnitTree.load()
-    form = _filter_form(request, scope, tree)
-    context = {"scope": scope, "form": form, "report": None}
+    form = ReportFilterForm(
+        request.GET, scope=scope, tree=tree, allowed_units=allowed_units(scope=scope, tree=tree)
+    )
+    context = {"scope": scope, "form": form, "report": None, "inline_rows": INLINE_ROWS}
     if form.is_valid():
-        context["report"] = learning_activity(
-            scope=scope, filters=form.filters(), tree=tree, now=timezone.now()
+        filters = form.filters()
+        people = population(scope=scope, filters=filters, tree=tree)
+        competencies = list(Competency.objects.order_by("-is_core", "name"))
+        file_format = request.GET.get("format")
+        if file_format in FORMATS:
+            return _people_download(people, competencies, filters, file_format)
+        ordered = people.order_by("last_name", "first_name", "pk").values_list("pk", flat=True)
+        page = Paginator(ordered, PEOPLE_PER_PAGE).get_page(request.GET.get("p"))
+        context.update(
+            {
+                "filters": filters,
+                "report": True,
+                "page": page,
+                "competencies": competencies,
+                "people": people_levels(
+                    people.filter(pk__in=list(page.object_list)),
+                    competencies=competencies,
+                    as_of=filters.end_at,
+                ),
+                "in_background": page.paginator.count > INLINE_ROWS,
+                "params": filters.query(),
+                **_navigation(filters, tree.ancestors(filters.unit.pk) if filters.unit else []),
+            }
         )
-    return _private(render(request, "reports/activity.html", context))
+    return _private(render(request, "reports/heatmap_people.html", context))
+
+
+def _people_download(people, competencies, filters: ReportFilters, file_format: str):
+    if people.count() > INLINE_ROWS:
+        raise Http404(_("Too many people to download at once: prepare the file instead."))
+    rows = [
+        row
+        for _total, chunk in people_chunks(people, competencies=competencies, as_of=filters.end_at)
+        for row in chunk
+    ]
+    table = tables.Table(
+        name=f"people-{filters.end_at:%Y-%m-%d}",
+        title=_("People"),
+        header=tables.people_header(competencies),
+        rows=rows,
+    )
+    return _private(_table_response(table, file_format))
+
+
+@login_required
+@require_POST
+def export_create(request):
+    """Queue a background export of the people behind the heat map."""
+    params = {
+        key: request.POST.get(key, "")
+        for key in ("unit", "course", "cohort", "start", "end", "level")
+        if request.POST.get(key)
+    }
+    try:
+        export = export_request(
+            user=request.user, params=params, file_format=request.POST.get("format", "")
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect(f"{reverse('reports:heatmap_people')}?{urlencode(params)}")
+    messages.success(request, _("The file is being prepared: this page shows how far it is."))
+    return redirect("reports:export", pk=export.pk)
+
+
+def _own_export(request, pk: int) -> ReportExport:
+    """One of the viewer's exports; anyone else's is a 404, as if it did not exist."""
+    _scope_or_403(request)
+    return get_object_or_404(ReportExport, pk=pk, owner=request.user)
+
+
+@login_required
+@require_GET
+def exports_mine(request):
+    """The exports the viewer asked for and that are still kept."""
+    _scope_or_403(request)
+    exports = ReportExport.objects.filter(owner=request.user).order_by("-created_at")[:50]
+    return _private(
+        render(request, "reports/exports.html", {"exports": exports, "now": timezone.now()})
+    )
+
+
+@login_required
+@require_GET
+def export_detail(request, pk: int):
+    """How far an export is; the page reloads itself while it is being built."""
+    export = _own_export(request, pk)
+    return _private(
+        render(
+            request,
+            "reports/export.html",
+            {"export": export, "expired": export.is_expired(timezone.now())},
+        )
+    )
+
+
+@login_required
+@require_GET
+def export_status(request, pk: int):
+    """The export's progress as JSON, for the page that follows it."""
+    export = _own_export(request, pk)
+    return _private(
+        JsonResponse(
+            {"status": export.status, "progress": export.progress, "rows": export.row_count}
+        )
+    )
+
+
+@login_required
+@require_GET
+def export_download(request, pk: int):
+    """The file, to the person who asked for it, until it expires."""
+    export = _own_export(request, pk)
+    now = timezone.now()
+    if export.status != ReportExport.Status.DONE or not export.file:
+        return redirect("reports:export", pk=export.pk)
+    if export.is_expired(now):
+        response = render(request, "reports/export.html", {"export": export, "expired": True})
+        response.status_code = 410
+        return _private(response)
+    content_type = (
+        "text/csv; charset=utf-8"
+        if export.format == ReportExport.Format.CSV
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    try:
+        handle = export.file.open("rb")
+    except OSError:
+        raise Http404(_("This file is no longer kept.")) from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"people-{export.created_at:%Y-%m-%d}.{export.format}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return _private(response)

@@ -171,6 +171,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "advocacy.tasks.roster_sync_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Report exports are kept for a day for whoever asked; then they go, with their files.
+    "reports-exports-expire": {
+        "task": "reports.tasks.report_exports_expire",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Auth and accounts ------------------------------------------------------------------

@@ -45,6 +45,16 @@ MATRIX = {
     "/roster/platforms/": [FOUND, OK, OK, OK, OK, OK, OK],
     "/roster/platforms/add/": [FOUND, OK, OK, OK, OK, OK, OK],
     "/roster/policy/": [FOUND, OK, OK, OK, OK, OK, OK],
+    # Reports: HR and site admins for everyone, managers for their own people.
+    "/reports/": [FOUND, FORBIDDEN, OK, FORBIDDEN, OK, FORBIDDEN, OK],
+    "/reports/heatmap/": [FOUND, FORBIDDEN, OK, FORBIDDEN, OK, FORBIDDEN, OK],
+    "/reports/adoption/": [FOUND, FORBIDDEN, OK, FORBIDDEN, OK, FORBIDDEN, OK],
+    "/reports/readiness/": [FOUND, FORBIDDEN, OK, FORBIDDEN, OK, FORBIDDEN, OK],
+    "/reports/hub-and-spoke/": [FOUND, FORBIDDEN, OK, FORBIDDEN, OK, FORBIDDEN, OK],
+    "/reports/activity/": [FOUND, FORBIDDEN, OK, FORBIDDEN, OK, FORBIDDEN, OK],
+    "/reports/exports/": [FOUND, FORBIDDEN, OK, FORBIDDEN, OK, FORBIDDEN, OK],
+    # The names behind the heat map are HR's only.
+    "/reports/heatmap/people/": [FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK],
     # The rules are the leads'; trainers and HR, who use the admin, are turned back.
     "/admin/snippets/advocacy/rostertier/": [FOUND, FOUND, FOUND, FOUND, FOUND, OK, OK],
 }

@@ -13,7 +13,7 @@ from advocacy.models import RosterMembership, Tier
 from reports.models import ReportSettings
 from reports.selectors import month_ends
 
-from .conftest import give
+from .company import give
 
 URL = reverse("reports:adoption")
 
@@ -144,3 +144,23 @@ def test_the_queries_do_not_grow_with_the_number_of_people(
         UserFactory(unit=(adopters.alpha, adopters.beta)[index % 2])
     with django_assert_max_num_queries(len(small.captured_queries)):
         as_hr.get(URL, {"unit": adopters.hub.pk})
+
+
+def test_hr_set_the_lines_in_the_admin(client, hr_person):
+    client.force_login(hr_person)
+    response = client.get("/admin/settings/reports/reportsettings/", follow=True)
+    assert response.status_code == 200
+    url = response.redirect_chain[-1][0]
+    response = client.post(url, {"tipping_point_percent": "0", "crisis_target": "2"})
+    assert response.status_code == 200  # refused: shown again with the error
+    assert ReportSettings.load().tipping_point_percent == 16
+    response = client.post(url, {"tipping_point_percent": "20", "crisis_target": "3"})
+    assert response.status_code == 302
+    settings = ReportSettings.load()
+    assert (settings.tipping_point_percent, settings.crisis_target) == (20, 3)
+
+
+def test_learners_cannot_change_the_lines(client, learner):
+    client.force_login(learner)
+    response = client.get("/admin/settings/reports/reportsettings/")
+    assert response.status_code == 302

@@ -190,3 +190,53 @@ def test_the_queries_do_not_grow_with_the_number_of_people(
         UserFactory(unit=(company.alpha, company.beta, company.alpha_one)[index % 3])
     with django_assert_max_num_queries(len(small.captured_queries)):
         as_hr.get(URL, {"unit": company.hub.pk})
+
+
+PEOPLE = reverse("reports:heatmap_people")
+
+
+def test_hr_drills_from_a_unit_to_its_people_and_their_levels(as_hr, company):
+    response = as_hr.get(PEOPLE, {"unit": company.alpha.pk, "level": 2})
+    assert response.status_code == 200
+    people = {person.name.split()[0]: person for person in response.context["people"]}
+    assert set(people) == {"Ann", "Abe", "Ari"}
+    names = [c.name for c in response.context["competencies"]]
+    listening = names.index("Listening")
+    assert people["Ari"].levels[listening] == 3
+    assert people["Ann"].levels[listening] == 2
+    assert people["Abe"].levels[listening] == 0
+    assert people["Abe"].last_evidence[listening] is None
+    html = response.content.decode()
+    assert "Proficient" in html
+    assert "3 people." in html
+
+
+def test_the_people_list_never_shows_reflections(as_hr, company):
+    from tests.factories import SubmissionFactory
+
+    SubmissionFactory(user=company.people["ann"], reflection="<p>SECRET-REFLECTION</p>")
+    response = as_hr.get(PEOPLE, {"unit": company.alpha.pk})
+    assert "SECRET-REFLECTION" not in response.content.decode()
+
+
+def test_the_heat_map_links_hr_to_the_people(as_hr, company):
+    html = as_hr.get(URL, {"unit": company.alpha.pk}).content.decode()
+    assert f"{PEOPLE}?unit={company.alpha.pk}&amp;level=2" in html
+
+
+@pytest.mark.parametrize(("role", "status"), [("manager", 403), ("learner", 403), ("hr", 200)])
+def test_only_hr_sees_names(client, request, role, status):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(PEOPLE).status_code == status
+
+
+def test_the_people_list_is_paged_with_bounded_queries(
+    as_hr, company, django_assert_max_num_queries
+):
+    for _ in range(60):
+        UserFactory(unit=company.beta)
+    as_hr.get(PEOPLE, {"unit": company.beta.pk})
+    with django_assert_max_num_queries(20):
+        response = as_hr.get(PEOPLE, {"unit": company.beta.pk, "p": "2"})
+    assert len(response.context["people"]) == 11  # Bea and 60 more: 50 on page one
+    assert "Page 2 of 2" in response.content.decode()

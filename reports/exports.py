@@ -1,0 +1,146 @@
+"""Exports of the reports. Unit-level tables are small and stream at once; the list of
+people behind the heat map can run to thousands of rows, so above ``INLINE_ROWS`` it is
+built by a Celery task that reports its progress, and the file is kept for its owner
+for ``KEPT_FOR``. Exports never contain reflections or screenshots."""
+
+import logging
+import tempfile
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from competencies.models import Competency
+from core.exports import write_csv, write_xlsx
+
+from .filters import ReportFilterForm
+from .models import ReportExport
+from .scope import Scope, UnitTree, report_scope
+from .selectors import allowed_units, people_levels, population
+from .tables import people_header, people_rows
+
+logger = logging.getLogger(__name__)
+
+INLINE_ROWS = 2_000  # more people than this: built in the background
+CHUNK = 500  # people read at a time while building
+KEPT_FOR = timedelta(hours=24)
+PEOPLE = "people"  # the one report with person-level rows
+
+
+def people_export_plan(*, scope: Scope, params: dict):
+    """What a people export will hold: (the people queryset, competencies, filters), or a
+    ValidationError when the filters do not check out for this viewer."""
+    if not scope.is_hr:
+        raise PermissionDenied
+    tree = UnitTree.load()
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        query[key] = value
+    form = ReportFilterForm(
+        query, scope=scope, tree=tree, allowed_units=allowed_units(scope=scope, tree=tree)
+    )
+    if not form.is_valid():
+        raise ValidationError(
+            _("These filters do not check out: %(errors)s"),
+            params={"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())},
+        )
+    filters = form.filters()
+    people = population(scope=scope, filters=filters, tree=tree)
+    competencies = list(Competency.objects.order_by("-is_core", "name"))
+    return people, competencies, filters
+
+
+def people_chunks(people, *, competencies, as_of: datetime):
+    """The people's rows, ``CHUNK`` people at a time (two queries per chunk)."""
+    ids = list(people.order_by("last_name", "first_name", "pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = people.model.objects.filter(pk__in=ids[start : start + CHUNK])
+        yield len(ids), people_rows(people_levels(chunk, competencies=competencies, as_of=as_of))
+
+
+def export_request(*, user, params: dict, file_format: str) -> ReportExport:
+    """Queue a background export of the people behind the heat map for ``user``."""
+    scope = report_scope(user)
+    if scope is None:
+        raise PermissionDenied
+    people_export_plan(scope=scope, params=params)  # refuse bad filters now, not later
+    if file_format not in ReportExport.Format.values:
+        raise ValidationError(_("Choose CSV or XLSX."), code="format")
+    export = ReportExport.objects.create(
+        owner=user, report=PEOPLE, params=params, format=file_format
+    )
+    from .tasks import report_export_build
+
+    transaction.on_commit(lambda: report_export_build.delay(export.pk))
+    return export
+
+
+def export_build(*, export_id: int, now: datetime) -> ReportExport | None:
+    """Build one queued export, saving its progress as it goes. Safe to run twice: an
+    export that is no longer pending is left alone."""
+    with transaction.atomic():
+        export = ReportExport.objects.select_for_update().filter(pk=export_id).first()
+        if export is None or export.status != ReportExport.Status.PENDING:
+            return export
+        export.status = ReportExport.Status.RUNNING
+        export.save(update_fields=["status", "updated_at"])
+    try:
+        scope = report_scope(export.owner)
+        if scope is None or not export.owner.is_active:
+            raise PermissionDenied
+        people, competencies, filters = people_export_plan(scope=scope, params=export.params)
+        header = people_header(competencies)
+        with tempfile.TemporaryFile() as handle:
+            rows = _tracked_rows(
+                export, people_chunks(people, competencies=competencies, as_of=filters.end_at)
+            )
+            if export.format == ReportExport.Format.CSV:
+                write_csv(handle, header, rows)
+            else:
+                write_xlsx(handle, _("People"), header, rows)
+            handle.seek(0)
+            export.file.save(f"people.{export.format}", File(handle), save=False)
+    except (PermissionDenied, ValidationError) as error:
+        message = getattr(error, "messages", None) or [_("You may no longer read this report.")]
+        return _failed(export, " ".join(message), now=now)
+    except Exception:
+        logger.exception("report export %s failed", export.pk)
+        return _failed(export, _("Something went wrong while building the file."), now=now)
+    export.status = ReportExport.Status.DONE
+    export.progress = 100
+    export.finished_at = now
+    export.expires_at = now + KEPT_FOR
+    export.save()
+    return export
+
+
+def _tracked_rows(export: ReportExport, chunks):
+    """Yield every row, saving the progress after each chunk."""
+    done = 0
+    for total, rows in chunks:
+        yield from rows
+        done += len(rows)
+        export.row_count = done
+        export.progress = min(99, round(100 * done / total)) if total else 99
+        export.save(update_fields=["row_count", "progress", "updated_at"])
+
+
+def _failed(export: ReportExport, message: str, *, now: datetime) -> ReportExport:
+    export.status = ReportExport.Status.FAILED
+    export.error = message[:300]
+    export.finished_at = now
+    export.save(update_fields=["status", "error", "finished_at", "updated_at"])
+    return export
+
+
+def exports_expired_delete(*, now: datetime) -> int:
+    """Delete expired exports and their files; returns how many."""
+    expired = list(ReportExport.objects.filter(expires_at__lte=now))
+    for export in expired:
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+    return len(expired)
