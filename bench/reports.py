@@ -9,13 +9,13 @@ server time (best of three) and the number of queries. Options: --people N --uni
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+
+from bench.harness import bench_database, header, measure
 
 
 def main() -> None:
@@ -25,21 +25,11 @@ def main() -> None:
     parser.add_argument("--competencies", type=int, default=12)
     options = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run(options, CaptureQueriesContext)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    with bench_database("reports"):
+        run(options)
 
 
-def run(options, CaptureQueriesContext) -> None:
+def run(options) -> None:
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -76,30 +66,27 @@ def run(options, CaptureQueriesContext) -> None:
         ("activity XLSX", "reports:activity", {"format": "xlsx"}),
         ("people of one unit, CSV", "reports:heatmap_people", {"unit": unit, "format": "csv"}),
     ]
-    print(f"\n{'page':40} {'ms':>8} {'queries':>8}")
+    header("page")
+
+    def fetch(name, query):
+        response = client.get(reverse(name), query, HTTP_HOST="testserver")
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+        assert response.status_code == 200, (name, query, response.status_code)
+
     for label, name, query in pages:
-        timings = []
-        for _ in range(3):
-            with CaptureQueriesContext(connection) as queries:
-                begin = time.perf_counter()
-                response = client.get(reverse(name), query, HTTP_HOST="testserver")
-                if getattr(response, "streaming", False):
-                    b"".join(response.streaming_content)
-                timings.append(time.perf_counter() - begin)
-            assert response.status_code == 200, (label, response.status_code)
-        print(f"{label:40} {min(timings) * 1000:8.0f} {len(queries):8d}")
+        measure(label, lambda name=name, query=query: fetch(name, query))
 
     for file_format in ("csv", "xlsx"):
         export = ReportExport.objects.create(
             owner=company.hr, report=PEOPLE, params={}, format=file_format
         )
-        with CaptureQueriesContext(connection) as queries:
-            begin = time.perf_counter()
-            export_build(export_id=export.pk, now=timezone.now())
-            spent = time.perf_counter() - begin
-        export.refresh_from_db()
-        label = f"background export, {export.row_count} people, {file_format.upper()}"
-        print(f"{label:40} {spent * 1000:8.0f} {len(queries):8d}")
+        label = f"background export, everyone, {file_format.upper()}"
+        measure(
+            label,
+            lambda export=export: export_build(export_id=export.pk, now=timezone.now()),
+            repeat=1,
+        )
 
 
 if __name__ == "__main__":

@@ -15,14 +15,14 @@ person at a time; the second finds nothing to do). Options: --people N --units N
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+
+from bench.harness import bench_database, header, measure
 
 
 def main() -> None:
@@ -33,49 +33,8 @@ def main() -> None:
     parser.add_argument("--sync", action="store_true", help="also time the nightly re-check")
     options = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    if connection.vendor != "sqlite":
-        # A database of its own, so that another benchmark or test run is never clobbered.
-        test = connection.settings_dict.setdefault("TEST", {})
-        test["NAME"] = f"test_{connection.settings_dict['NAME']}_roster_bench"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with bench_database("roster"):
         run(options)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
-class QueryCounter:
-    """Counts the queries run on a connection (without keeping them, so no limit)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def measure(label: str, call, *, repeat: int = 3):
-    """Print the best time of ``repeat`` calls and the queries of one; return its result."""
-    from django.db import connection
-
-    timings, result, queries = [], None, 0
-    for _ in range(repeat):
-        counter = QueryCounter()
-        with connection.execute_wrapper(counter):
-            begin = time.perf_counter()
-            result = call()
-            timings.append(time.perf_counter() - begin)
-        queries = counter.count
-    print(f"{label:52} {min(timings) * 1000:9.0f} {queries:8d}")
-    return result
 
 
 def run(options) -> None:
@@ -98,7 +57,7 @@ def run(options) -> None:
         f"(built in {time.perf_counter() - started:.1f} s)"
     )
     now = timezone.now()
-    print(f"\n{'what':52} {'ms':>9} {'queries':>8}")
+    header()
     checks = measure("eligibility(), everyone", lambda: eligibility(now=now))
     some = [person.pk for person in company.people[:: max(1, len(company.people) // 200)]]
     measure(
