@@ -84,6 +84,7 @@ def _drill(filters: ReportFilters, rows) -> list[tuple]:
 def _report(
     request,
     *,
+    title: str,
     template: str,
     build: Callable,
     table: Callable,
@@ -97,7 +98,7 @@ def _report(
     form = ReportFilterForm(
         request.GET, scope=scope, tree=tree, allowed_units=allowed_units(scope=scope, tree=tree)
     )
-    page = {"scope": scope, "form": form, "report": None, **(context or {})}
+    page = {"title": title, "scope": scope, "form": form, "report": None, **(context or {})}
     if form.is_valid():
         filters = form.filters()
         report = build(scope=scope, filters=filters, tree=tree)
@@ -136,6 +137,7 @@ def heatmap(request):
 
     return _report(
         request,
+        title=_("Competency heat map"),
         template="reports/heatmap.html",
         build=heat_map,
         table=tables.heat_map_table,
@@ -158,6 +160,7 @@ def adoption_report(request):
 
     return _report(
         request,
+        title=_("Adoption and the tipping point"),
         template="reports/adoption.html",
         build=build,
         table=tables.adoption_table,
@@ -177,6 +180,7 @@ def readiness_report(request):
 
     return _report(
         request,
+        title=_("Crisis readiness"),
         template="reports/readiness.html",
         build=build,
         table=tables.readiness_table,
@@ -195,6 +199,7 @@ def hub_and_spoke_report(request):
 
     return _report(
         request,
+        title=_("Hub and spoke"),
         template="reports/hub_and_spoke.html",
         build=build,
         table=tables.hub_and_spoke_table,
@@ -212,6 +217,7 @@ def activity_report(request):
 
     return _report(
         request,
+        title=_("Learning activity"),
         template="reports/activity.html",
         build=build,
         table=tables.activity_table,
@@ -234,7 +240,13 @@ def heatmap_people(request):
     form = ReportFilterForm(
         request.GET, scope=scope, tree=tree, allowed_units=allowed_units(scope=scope, tree=tree)
     )
-    context = {"scope": scope, "form": form, "report": None, "inline_rows": INLINE_ROWS}
+    context = {
+        "title": _("People and their levels"),
+        "scope": scope,
+        "form": form,
+        "report": None,
+        "inline_rows": INLINE_ROWS,
+    }
     if form.is_valid():
         filters = form.filters()
         people = population(scope=scope, filters=filters, tree=tree)
