@@ -25,15 +25,14 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cohorts.admin_views import TrainerView
 from cohorts.forms import zone_named
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import cohorts_for_trainer
 from core.errors import error_text
 from people.models import zone_or_utc
-from people.roles import user_is_site_admin, user_is_trainer
+from people.roles import user_is_site_admin
 
 from .admin_forms import ReviewForm, WindowForm
 from .models import Assignment, Review, RubricCriterion, Submission
@@ -66,15 +65,10 @@ def person_name(user) -> str:
     return user.get_full_name() or user.email
 
 
-class PracticeView(WagtailAdminTemplateMixin, TemplateView):
+class PracticeView(TrainerView):
     """Trainers and site admins only; others in the admin are turned back."""
 
     header_icon = "tasks"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not user_is_trainer(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
         return [

@@ -7,6 +7,7 @@ to time a call and count its queries.
         measure("heat map", lambda: client.get(url))
 """
 
+import argparse
 import os
 import sys
 import time
@@ -16,6 +17,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+
+
+def company_options(doc: str, *extra: tuple[tuple, dict]):
+    """The command line every benchmark takes (the company's size), and ``extra``
+    arguments as (args, kwargs) pairs for ``add_argument``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--units", type=int, default=40)
+    parser.add_argument("--competencies", type=int, default=12)
+    for args, kwargs in extra:
+        parser.add_argument(*args, **kwargs)
+    return parser.parse_args()
 
 
 @contextmanager

@@ -8,22 +8,17 @@ database that is dropped afterwards, then prints, for each report page and expor
 server time (best of three) and the number of queries. Options: --people N --units N.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import bench_database, header, measure
+from bench.harness import bench_database, company_options, header, measure
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--units", type=int, default=40)
-    parser.add_argument("--competencies", type=int, default=12)
-    options = parser.parse_args()
+    options = company_options(__doc__)
 
     with bench_database("reports"):
         run(options)

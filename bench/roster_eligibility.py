@@ -14,7 +14,6 @@ person at a time; the second finds nothing to do). Options: --people N --units N
 --competencies N --sync.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -22,16 +21,14 @@ from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import bench_database, header, measure
+from bench.harness import bench_database, company_options, header, measure
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--units", type=int, default=40)
-    parser.add_argument("--competencies", type=int, default=12)
-    parser.add_argument("--sync", action="store_true", help="also time the nightly re-check")
-    options = parser.parse_args()
+    options = company_options(
+        __doc__,
+        (("--sync",), {"action": "store_true", "help": "also time the nightly re-check"}),
+    )
 
     with bench_database("roster"):
         run(options)

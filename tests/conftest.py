@@ -35,6 +35,20 @@ def reload_migrated_rows() -> None:
             connection.creation.deserialize_db_from_string(contents)
 
 
+def restore_migrated_rows_after_folder():
+    """A package-scoped fixture for a folder's conftest.py (``_restore_migrated_rows =
+    restore_migrated_rows_after_folder()``): once the folder's tests are done, it puts back
+    the rows the migrations created, which its tests in real transactions emptied."""
+
+    @pytest.fixture(scope="package", autouse=True)
+    def restore(django_db_setup, django_db_blocker):
+        yield
+        with django_db_blocker.unblock():
+            reload_migrated_rows()
+
+    return restore
+
+
 @pytest.fixture
 def password():
     return PASSWORD

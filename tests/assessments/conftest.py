@@ -2,16 +2,11 @@
 
 import pytest
 
-from tests.conftest import reload_migrated_rows
+from tests.conftest import restore_migrated_rows_after_folder
 
-
-@pytest.fixture(scope="package", autouse=True)
-def _restore_migrated_rows(django_db_setup, django_db_blocker):
-    """The concurrency tests run in real transactions, which empty every table at the end:
-    once this folder is done, put back the rows the migrations created."""
-    yield
-    with django_db_blocker.unblock():
-        reload_migrated_rows()
+# The concurrency tests run in real transactions, which empty every table at the end: once
+# this folder is done, put back the rows the migrations created.
+_restore_migrated_rows = restore_migrated_rows_after_folder()
 
 
 @pytest.fixture

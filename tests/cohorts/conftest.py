@@ -6,17 +6,12 @@ import pytest
 from django.utils import timezone
 
 from people import roles
-from tests.conftest import reload_migrated_rows
+from tests.conftest import restore_migrated_rows_after_folder
 from tests.factories import CohortFactory, UserFactory, add_role
 
-
-@pytest.fixture(scope="package", autouse=True)
-def _restore_migrated_rows(django_db_setup, django_db_blocker):
-    """The concurrency tests run in real transactions, which empty every table at the end:
-    once this folder is done, put back the rows the migrations created."""
-    yield
-    with django_db_blocker.unblock():
-        reload_migrated_rows()
+# The concurrency tests run in real transactions, which empty every table at the end: once
+# this folder is done, put back the rows the migrations created.
+_restore_migrated_rows = restore_migrated_rows_after_folder()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from celery.contrib.testing.worker import start_worker
 from django.db import connections
 
 from lms.celery import app as celery_app
-from tests.conftest import reload_migrated_rows, require_service
+from tests.conftest import require_service, restore_migrated_rows_after_folder
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 QUEUE = f"spoke-integration-{uuid.uuid4().hex[:12]}"
@@ -35,13 +35,9 @@ WORKER_CONF = {
 }
 
 
-@pytest.fixture(scope="package", autouse=True)
-def _restore_migrated_rows(django_db_setup, django_db_blocker):
-    """Once this folder's tests are done (the worker reads what they commit, so they run in
-    real transactions), put back the rows the migrations created."""
-    yield
-    with django_db_blocker.unblock():
-        reload_migrated_rows()
+# Once this folder's tests are done (the worker reads what they commit, so they run in
+# real transactions), put back the rows the migrations created.
+_restore_migrated_rows = restore_migrated_rows_after_folder()
 
 
 def redis_reachable(url: str) -> bool:
