@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,14 +27,6 @@ from tests.factories import CompetencyFactory, PolicyPageFactory, UserFactory, p
 ME = reverse("advocacy:me")
 DASHBOARD = reverse("dashboard")
 Status = RosterMembership.Status
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The dashboard panel keeps what it shows in the cache: start each test without it."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

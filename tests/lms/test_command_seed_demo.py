@@ -148,6 +148,10 @@ def test_running_twice_changes_nothing():
     assert "a year of competency evidence: 0 evidence written" in output
     assert "courses: 0 pages written" in output
     assert "cohorts: 0 cohorts, 0 sessions, 0 enrollments, 0 attendance written" in output
+    assert (
+        "advocacy roster: 0 platform accounts, 0 evidence, 0 submissions, "
+        "0 acknowledgements, 0 memberships, 0 roster events written"
+    ) in output
     for rows in ("cohorts", "sessions", "enrollments", "attendance"):
         assert before[rows], rows
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from advocacy.demo import demo_advocacy_seed
 from assessments.demo import demo_assessments_seed
 from cms.demo import demo_cms_seed
 from cohorts.demo import demo_cohorts_seed
@@ -15,7 +16,9 @@ from people.demo import ACCOUNTS, DEMO_PASSWORD, demo_people_seed
 class Command(BaseCommand):
     help = (
         "Seed demo content: Kestrel Rail's units, about 60 people, demo accounts for every "
-        "role, pages, platforms, courses and cohorts. Safe to run again; refused in production."
+        "role, pages, the policy, platforms, a year of competency evidence, courses, cohorts, "
+        "practice in every state and the advocacy roster. Safe to run again; refused in "
+        "production."
     )
 
     def handle(self, *args, **options):
@@ -32,6 +35,7 @@ class Command(BaseCommand):
             ("courses", demo_courses_seed),
             ("cohorts", demo_cohorts_seed),
             ("practice assignments", demo_assessments_seed),
+            ("advocacy roster", demo_advocacy_seed),
         ]
         for label, seed in steps:
             written = seed()
