@@ -746,3 +746,38 @@ def policy_version_started(*, version, now: datetime) -> int:
                 },
             )
     return len(memberships)
+
+
+# --- A person's platform accounts ----------------------------------------------------------
+
+
+def platform_account_save(
+    *, user, platform, handle: str, account: PlatformAccount | None = None
+) -> PlatformAccount:
+    """List one of ``user``'s platform accounts, or change ``account`` (theirs only). The
+    handle is checked by ``forms.PlatformAccountForm``; here, a platform listed twice (two
+    windows at once) is refused on ``platform``."""
+    if account is not None and account.user_id != user.pk:
+        raise PermissionDenied
+    account = account or PlatformAccount(user=user)
+    account.platform, account.handle = platform, handle
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "platform": _(
+                    "You already listed an account on this platform. Change that one instead."
+                )
+            },
+            code="listed",
+        ) from None
+    return account
+
+
+def platform_account_delete(*, account: PlatformAccount, by) -> None:
+    """Take one of ``by``'s own accounts off their list (and off the tiers that used it)."""
+    if account.user_id != by.pk:
+        raise PermissionDenied
+    account.delete()

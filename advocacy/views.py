@@ -18,7 +18,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,6 +59,8 @@ from .services import (
     membership_reject,
     membership_remove,
     membership_resume,
+    platform_account_delete,
+    platform_account_save,
 )
 
 Status = RosterMembership.Status
@@ -165,16 +166,17 @@ def platform_list(request):
 
 
 def _save_account(request, form: PlatformAccountForm) -> PlatformAccount | None:
-    """Save the form's account; ``None`` (with the error on the form) when another window
-    listed the same platform a moment ago."""
+    """Save the form's account through the service; ``None`` (with the error on the form)
+    when another window listed the same platform a moment ago."""
     try:
-        with transaction.atomic():
-            return form.save()
-    except IntegrityError:
-        form.add_error(
-            "platform",
-            _("You already listed an account on this platform. Change that one instead."),
+        return platform_account_save(
+            user=request.user,
+            platform=form.cleaned_data["platform"],
+            handle=form.cleaned_data["handle"],
+            account=form.instance if form.instance.pk else None,
         )
+    except ValidationError as error:
+        form.add_error(None, error)
         return None
 
 
@@ -227,7 +229,7 @@ def platform_delete(request, pk: int):
     account = _own_account_or_404(request, pk)
     if request.method == "POST":
         name = account.platform.name
-        account.delete()
+        platform_account_delete(account=account, by=request.user)
         messages.success(
             request, _("Your %(platform)s account is no longer listed.") % {"platform": name}
         )
