@@ -90,10 +90,11 @@ test-e2e: install ## Run only the browser tests (needs /usr/bin/chromium: make e
 test-integration: install ## Run only the tests with a real Redis and Celery worker
 	$(BIN)/pytest -m integration tests/integration $(ARGS)
 
-lint: install ## Check the code: ruff check, ruff format --check, djLint on the templates
+lint: install ## Check the code: ruff, djLint on the templates, the apps' layering (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint --lint $(TEMPLATE_DIRS)
+	$(BIN)/lint-imports
 
 format: install ## Fix what can be fixed: ruff check --fix, ruff format
 	$(BIN)/ruff check --fix .
