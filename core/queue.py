@@ -43,7 +43,7 @@ NOT_TRIED = "not tried: the broker failed moments ago"
 KEPT_OPTIONS = ("queue", "routing_key", "priority", "countdown")
 
 broker_breaker = CircuitBreaker(cooldown=BREAKER_COOLDOWN)
-_outage = OutageLog(logger, what="Celery broker", interval=60.0)
+outage_log = OutageLog(logger, what="Celery broker", interval=60.0)
 
 
 def broker_errors() -> tuple[type[BaseException], ...]:
@@ -73,10 +73,10 @@ class FailSoftTask(DjangoTask):
             except broker_errors() as exc:
                 error = exc
                 broker_breaker.record_failure()
-                _outage.failure(exc, consequence="messages are kept in the database")
+                outage_log.failure(exc, consequence="messages are kept in the database")
             else:
                 if broker_breaker.record_success():
-                    _outage.recovered()
+                    outage_log.recovered()
                     if self.name != REQUEUE_TASK:
                         _requeue_soon(self.app)
                 return result

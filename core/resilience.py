@@ -92,6 +92,11 @@ class OutageLog:
             more,
         )
 
+    def reset(self) -> None:
+        """Forget the outage without a log line (for tests)."""
+        with self._lock:
+            self._suppressed, self._last = 0, None
+
     def recovered(self) -> None:
         with self._lock:
             suppressed, self._suppressed, self._last = self._suppressed, 0, None
