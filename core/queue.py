@@ -10,6 +10,8 @@ accepting connections and never answering), the call does not raise and does not
   call returns as if it had been sent, with the same task id;
 - a circuit breaker sends the next few seconds' messages straight to the database, so
   one outage costs one request the time-out, not every request;
+- periodic messages from Celery beat are the exception: beat logs the failure and sends
+  them again at its next tick, so they are not kept;
 - deferred messages are sent again, oldest first, by ``deferred_tasks_requeue``: every
   minute by Celery beat, after the first message that gets through once the broker is
   back, and by ``manage.py requeue_deferred_tasks``.
@@ -64,7 +66,9 @@ class FailSoftTask(DjangoTask):
     """A Django-aware Celery task whose messages are kept when the broker cannot take them."""
 
     def apply_async(self, args=None, kwargs=None, task_id=None, producer=None, **options):
-        if self._get_app().conf.task_always_eager:
+        if self._get_app().conf.task_always_eager or _from_beat(options):
+            # Beat's periodic messages are not kept: beat logs the failure and the next
+            # tick sends them again (keeping them would pile up one per tick).
             return super().apply_async(args, kwargs, task_id, producer, **options)
         error: BaseException | None = None
         if broker_breaker.allow():
@@ -118,6 +122,11 @@ class FailSoftTask(DjangoTask):
                 kwargs,
             )
         return self.AsyncResult(task_id)
+
+
+def _from_beat(options: dict) -> bool:
+    headers = options.get("headers") or {}
+    return bool(headers.get("celery_beat_task"))
 
 
 def _requeue_soon(app) -> None:

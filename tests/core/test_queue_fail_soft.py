@@ -84,6 +84,16 @@ def test_breaker_skips_the_broker_after_a_failure(person, broker_down, caplog):
     assert len([r for r in caplog.records if r.name == "core.queue"]) == 1
 
 
+def test_periodic_messages_from_beat_are_not_kept(db, broker_down):
+    """Beat's messages fail as before (beat logs it and sends again at the next tick):
+    keeping them would pile up one per tick during an outage."""
+    from core.tasks import deferred_tasks_requeue_task
+
+    with pytest.raises(OperationalError):
+        deferred_tasks_requeue_task.apply_async(headers={"celery_beat_task": True})
+    assert not DeferredTask.objects.exists()
+
+
 def test_eager_default_runs_in_process(person):
     """The embedded default (no broker, tasks in-process) keeps running tasks at once."""
     broker_breaker.record_failure()  # even an open breaker does not matter in-process
