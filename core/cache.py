@@ -84,7 +84,7 @@ class FailSoftRedisCache(RedisCache):
                 self._outage.failure(exc, consequence=FALLBACK_NOTE)
             else:
                 if self.breaker.record_success():
-                    self._recovered()
+                    self._recovered(written_now=dirty)
                 return result
         self._remember_dirty(dirty)
         return getattr(self._fallback, method)(*args, **kwargs)
@@ -99,9 +99,10 @@ class FailSoftRedisCache(RedisCache):
                     break
                 self._dirty.add(key)
 
-    def _recovered(self) -> None:
+    def _recovered(self, *, written_now=()) -> None:
         with self._lock:
-            dirty, self._dirty = list(self._dirty), set()
+            # What this very call wrote to Redis is current: keep it.
+            dirty, self._dirty = list(self._dirty.difference(written_now)), set()
             overflow, self._dirty_overflow = self._dirty_overflow, False
         self._fallback.clear()
         self._outage.recovered()

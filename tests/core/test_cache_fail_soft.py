@@ -150,3 +150,20 @@ def test_log_in_rate_limit_holds_while_redis_is_down(client, learner, password, 
     assert response.status_code == HTTPStatus.OK
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_recovery_keeps_what_the_first_call_back_wrote(clock):
+    """The write that finds Redis back is current: only the other changed keys are
+    forgotten in Redis."""
+    cache = make_cache(clock=clock)
+    cache.set("a", 1)
+    cache.set("b", 2)
+    clock.now += 6
+    client = mock.Mock()
+    with (
+        mock.patch.object(RedisCache, "set") as redis_set,
+        mock.patch.object(cache._cache, "get_client", return_value=client),
+    ):
+        cache.set("a", 3)
+    redis_set.assert_called_once()
+    assert client.delete.call_args.args == (cache.make_key("b"),)
