@@ -33,3 +33,28 @@ class NotificationLog(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DeferredTask(models.Model):
+    """A Celery message the broker could not take, kept until it can be sent again.
+
+    Written by ``core.queue.FailSoftTask`` when Redis is down or silent; sent again, oldest
+    first, and deleted by ``core.services.deferred_tasks_requeue``.
+    """
+
+    task_name = models.CharField(_("task"), max_length=200)
+    task_id = models.CharField(_("task id"), max_length=64)
+    args = models.JSONField(_("positional arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    options = models.JSONField(_("options"), default=dict)
+    created_at = models.DateTimeField(_("kept since"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("failed attempts to send"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("deferred task")
+        verbose_name_plural = _("deferred tasks")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}[{self.task_id}]"

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from .services import notification_send
+from .services import deferred_tasks_requeue, notification_send
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -13,3 +13,9 @@ def notification_send_task(*, user_id: int, key: str, template: str, context: di
     if user is None:
         return False
     return notification_send(user=user, key=key, template=template, context=context)
+
+
+@shared_task
+def deferred_tasks_requeue_task() -> int:
+    """Send again the messages kept while the broker was unavailable."""
+    return deferred_tasks_requeue()

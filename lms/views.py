@@ -1,6 +1,10 @@
 """Site-wide views that compose the apps: the dashboard, health and error pages."""
 
+import functools
 import logging
+import threading
+import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -45,6 +49,10 @@ def admin_login(request):
     return redirect(f"{url}?{query}" if query else url)
 
 
+HEALTH_DEADLINE = 2.5  # seconds for all probes together; load balancers wait about 3
+HEALTHY_STATES = {"ok", "not configured", "in-process"}
+
+
 def _check_database() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -54,8 +62,12 @@ def _check_database() -> str:
 
 def _check_redis(url: str) -> str:
     import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
 
-    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    client = redis.Redis.from_url(
+        url, socket_connect_timeout=1, socket_timeout=1, retry=Retry(NoBackoff(), 0)
+    )
     try:
         client.ping()
     finally:
@@ -66,32 +78,79 @@ def _check_redis(url: str) -> str:
 def _check_broker() -> str:
     from lms.celery import app
 
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=1)
+    # A fresh connection with short time-outs, not one from the pool: kombu's
+    # ensure_connection retries, and a pooled connection may wait on a silent socket.
+    with app.connection_for_write(
+        connect_timeout=1,
+        transport_options={**app.conf.broker_transport_options, "socket_timeout": 1},
+    ) as conn:
+        conn.ensure_connection(max_retries=0, timeout=1)
+        _channel = conn.default_channel  # opening it talks to Redis: silence fails here
     return "ok"
+
+
+def _run_probes(probes: list[tuple[str, Callable[[], str]]]) -> dict[str, str]:
+    """Run each probe in a thread of its own and wait at most HEALTH_DEADLINE for all.
+
+    A probe that has not answered by then is reported "timeout" and left to finish (its
+    own socket time-outs end it); the request does not wait for it.
+    """
+    results: dict[str, str] = {}
+    lock = threading.Lock()
+
+    def run(name: str, probe: Callable[[], str]) -> None:
+        try:
+            state = probe()
+        except Exception as exc:
+            logger.warning("health check %s failed: %s: %s", name, type(exc).__name__, exc)
+            state = "down"
+        with lock:
+            results[name] = state
+
+    threads = [
+        threading.Thread(target=run, args=(name, probe), name=f"healthz-{name}", daemon=True)
+        for name, probe in probes
+    ]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + HEALTH_DEADLINE
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    with lock:
+        answered = dict(results)
+    for name, _probe in probes:
+        if name not in answered:
+            logger.warning("health check %s did not answer within %ss", name, HEALTH_DEADLINE)
+            answered[name] = "timeout"
+    return answered
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """The state of what Spoke needs. 200 when all is well, 503 when something is down."""
+    """The state of what Spoke needs. 200 when all is well, 503 when something is down.
+
+    The database is checked in the request (nothing works without it, and it has its own
+    time-outs); Redis and the broker are checked in threads with one deadline, so a Redis
+    that never answers still gives a 503 within about three seconds.
+    """
     checks: dict[str, str] = {}
-    probes = [("database", _check_database)]
+    try:
+        checks["database"] = _check_database()
+    except Exception as exc:
+        logger.warning("health check database failed: %s: %s", type(exc).__name__, exc)
+        checks["database"] = "down"
+    probes: list[tuple[str, Callable[[], str]]] = []
     if settings.REDIS_URL:
-        probes.append(("redis", lambda: _check_redis(settings.REDIS_URL)))
+        probes.append(("redis", functools.partial(_check_redis, settings.REDIS_URL)))
     else:
         checks["redis"] = "not configured"
     if settings.CELERY_TASK_ALWAYS_EAGER:
         checks["broker"] = "in-process"
     else:
         probes.append(("broker", _check_broker))
-    for name, probe in probes:
-        try:
-            checks[name] = probe()
-        except Exception as exc:
-            logger.warning("health check %s failed: %s", name, exc)
-            checks[name] = "down"
-    healthy = all(state != "down" for state in checks.values())
+    checks.update(_run_probes(probes))
+    healthy = all(state in HEALTHY_STATES for state in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "down", "checks": checks},
         status=200 if healthy else 503,

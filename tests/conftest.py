@@ -1,7 +1,9 @@
 """Fixtures shared by the whole suite: one person per role."""
 
+import contextlib
 import os
 
+import kombu.pools
 import pytest
 from django.db import connections
 
@@ -47,6 +49,41 @@ def restore_migrated_rows_after_folder():
             reload_migrated_rows()
 
     return restore
+
+
+def forget_celery_connections(app) -> None:
+    """Drop what the app cached from its configuration: broker pool, producers, result
+    backend and queues, so that they are built again from the current ``app.conf``."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()  # closes the pooled broker connections and forgets the pools
+    app._backend_cache = None
+    if hasattr(app._local, "backend"):
+        del app._local.backend
+    for name in ("queues", "default_queue", "default_exchange", "router"):
+        app.amqp.__dict__.pop(name, None)
+    app.amqp._rtable = None
+
+
+@contextlib.contextmanager
+def celery_sending_to(url: str, **conf):
+    """Send tasks to the broker at ``url`` (not in-process) inside the block; the app's
+    configuration, its connections and the enqueue circuit breaker are restored after."""
+    from core import queue
+    from lms.celery import app
+
+    changes = {"broker_url": url, "task_always_eager": False, **conf}
+    saved = {key: app.conf[key] for key in changes}
+    app.conf.update(changes)
+    forget_celery_connections(app)
+    queue.broker_breaker.record_success()
+    queue.outage_log.reset()
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+        forget_celery_connections(app)
+        queue.broker_breaker.record_success()
 
 
 @pytest.fixture

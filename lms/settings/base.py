@@ -114,9 +114,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
+    # Django's Redis cache that fails soft: short time-outs, and while Redis is down or
+    # silent each process serves the cache from its own memory (see core/cache.py and
+    # docs/running.md, "When Redis is down").
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "spoke",
         }
@@ -141,6 +144,22 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down or silent must not hold a request: sending a message waits at most
+# a few seconds (connect, socket reads, one retry), then core.queue.FailSoftTask keeps the
+# message in the database and sends it again once the broker is back. The socket time-out
+# stays above kombu's 1-second BRPOP wait, which workers use to listen.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1.0,
+    "socket_timeout": 2.0,
+    "retry_on_timeout": False,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 # Checking submitted links: a short time-out, and never private or internal addresses.
 SPOKE_LINK_CHECK = {"enabled": True, "timeout": 5.0, "allow_private": False}
 
@@ -170,6 +189,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "roster-sync-all": {
         "task": "advocacy.tasks.roster_sync_all",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Messages kept in the database while the broker was unavailable are sent again.
+    "core-deferred-tasks-requeue": {
+        "task": "core.tasks.deferred_tasks_requeue_task",
+        "schedule": 60.0,
     },
     # Report exports are kept for a day for whoever asked; then they go, with their files.
     "reports-exports-expire": {
@@ -209,7 +233,9 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 # "mandatory" in production, "optional" in the demo; see the environment files.
 ACCOUNT_EMAIL_VERIFICATION = env.str("SPOKE_EMAIL_VERIFICATION", default="mandatory")
 # allauth's own rate limits stay at their defaults (on). They count in the cache, so they
-# hold across processes once REDIS_URL gives every process the same cache.
+# hold across processes once REDIS_URL gives every process the same cache. While Redis is
+# unavailable they keep counting in each process's memory (core/cache.py): they still
+# hold, per process, instead of switching off.
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Spoke"

@@ -9,14 +9,17 @@ session uses a queue of its own, so runs that share a Redis never take each othe
 import os
 import uuid
 
-import kombu.pools
 import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 from django.db import connections
 
 from lms.celery import app as celery_app
-from tests.conftest import require_service, restore_migrated_rows_after_folder
+from tests.conftest import (
+    forget_celery_connections,
+    require_service,
+    restore_migrated_rows_after_folder,
+)
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 QUEUE = f"spoke-integration-{uuid.uuid4().hex[:12]}"
@@ -50,20 +53,6 @@ def redis_reachable(url: str) -> bool:
         client.close()
 
 
-def _forget_connections(app) -> None:
-    """Drop what the app cached from its configuration: broker pool, producers, result
-    backend and queues, so that they are built again from the current ``app.conf``."""
-    app._pool = None
-    app.amqp._producer_pool = None
-    kombu.pools.reset()  # closes the pooled broker connections and forgets the pools
-    app._backend_cache = None
-    if hasattr(app._local, "backend"):
-        del app._local.backend
-    for name in ("queues", "default_queue", "default_exchange", "router"):
-        app.amqp.__dict__.pop(name, None)
-    app.amqp._rtable = None
-
-
 @pytest.fixture
 def celery_worker(transactional_db):
     """A worker consuming this session's queue on the real Redis; yields the Celery app.
@@ -73,7 +62,7 @@ def celery_worker(transactional_db):
     require_service(redis_reachable(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
     saved = {key: celery_app.conf[key] for key in WORKER_CONF}
     celery_app.conf.update(WORKER_CONF)
-    _forget_connections(celery_app)
+    forget_celery_connections(celery_app)
     try:
         with start_worker(
             celery_app,
@@ -86,7 +75,7 @@ def celery_worker(transactional_db):
             yield celery_app
     finally:
         celery_app.conf.update(saved)
-        _forget_connections(celery_app)
+        forget_celery_connections(celery_app)
         celery_app.set_current()
         celery_app.set_default()
         _purge_queue()

@@ -147,10 +147,11 @@ def test_local_defaults_to_sqlite_under_var_and_eager_tasks():
 
 @pytest.mark.parametrize("module", ["lms.settings.local", "lms.settings.production"])
 def test_redis_url_switches_cache_and_celery_to_redis(module):
-    """REDIS_URL makes Redis the shared cache and Celery's broker, and tasks go to workers."""
+    """REDIS_URL makes Redis the shared cache (the fail-soft one) and Celery's broker, and
+    tasks go to workers."""
     url = "redis://127.0.0.1:6379/7"
     values = dump_settings(module, REDIS_URL=url, **PRODUCTION_SECRETS)
-    assert values["cache_backend"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache_backend"] == "core.cache.FailSoftRedisCache"
     assert values["cache_location"] == url
     assert values["CELERY_BROKER_URL"] == url
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False

@@ -1,9 +1,13 @@
 """/healthz: the state of the database, Redis and the broker, for load balancers."""
 
+import socket
+import threading
 from http import HTTPStatus
 from unittest import mock
 
 from django.db import OperationalError
+
+from tests.conftest import celery_sending_to
 
 URL = "/healthz"
 
@@ -61,3 +65,42 @@ def test_error_details_are_not_leaked(client, db, settings):
 def test_only_get(client, db):
     """POST is refused."""
     assert client.post(URL).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_a_probe_that_never_answers_is_reported_timeout(client, db, settings):
+    """A probe stuck past the deadline does not hold the request: it is 'timeout', 503."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    release = threading.Event()
+    try:
+        with (
+            mock.patch("lms.views.HEALTH_DEADLINE", 0.2),
+            mock.patch("lms.views._check_redis", side_effect=lambda url: release.wait(60)),
+        ):
+            response = client.get(URL)
+    finally:
+        release.set()
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "redis": "timeout",
+        "broker": "in-process",
+    }
+
+
+def test_silent_redis_gives_503(client, db, settings):
+    """A Redis that accepts connections and never answers is reported down, as is the
+    broker on it, and the answer comes (the probes have their own time-outs)."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # the kernel accepts; nobody ever reads or answers
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        settings.REDIS_URL = url
+        with celery_sending_to(url):
+            settings.CELERY_TASK_ALWAYS_EAGER = False
+            response = client.get(URL)
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    checks = response.json()["checks"]
+    assert checks["database"] == "ok"
+    assert checks["redis"] in {"down", "timeout"}
+    assert checks["broker"] in {"down", "timeout"}
