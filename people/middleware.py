@@ -1,11 +1,19 @@
-"""Show every time in the signed-in person's own time zone."""
+"""Request-wide rules about the signed-in person: their time zone, and two-factor for staff."""
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from . import roles
 from .models import zone_or_utc
 
 
 class PersonTimeZoneMiddleware:
+    """Show every time in the signed-in person's own time zone."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -16,3 +24,89 @@ class PersonTimeZoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+# Where staff without two-factor may still go: setting it up (after confirming their
+# password or address, which allauth may ask for first), their recovery codes, logging out.
+TWO_FACTOR_SETUP_URL_NAMES = frozenset(
+    {
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_reauthenticate",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "account_reauthenticate",
+        "account_logout",
+        "account_email",
+        "account_email_verification_sent",
+        "account_confirm_email",
+        "healthz",
+    }
+)
+
+STAFF_NEED_TWO_FACTOR = _(
+    "Trainers, HR, advocacy leads and site admins protect what they can reach with "
+    "two-factor authentication. Set up an authenticator app to continue."
+)
+
+
+def user_is_staff(user) -> bool:
+    """Anyone with more than a learner's reach: trainers, HR, advocacy leads, site admins."""
+    return (
+        roles.user_is_site_admin(user)
+        or roles.user_is_trainer(user)
+        or roles.user_is_hr(user)
+        or roles.user_is_advocacy_lead(user)
+    )
+
+
+def _is_file_path(path: str) -> bool:
+    return any(
+        prefix and path.startswith(prefix) for prefix in (settings.STATIC_URL, settings.MEDIA_URL)
+    )
+
+
+class StaffTwoFactorMiddleware:
+    """With ``SPOKE_REQUIRE_MFA_FOR_STAFF``, staff set up two-factor before anything else.
+
+    Staff who have no authenticator are sent to allauth's page that activates one, from
+    every page (the Wagtail and Django admins included) except those that set it up, log
+    out, static and media files and ``/healthz``. Learners and managers are never asked.
+    The role check reuses the group names the rest of the request reads anyway (cached on
+    the user), so it costs learners nothing; staff pay one query for their authenticators.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not settings.SPOKE_REQUIRE_MFA_FOR_STAFF:
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if (match and match.url_name in TWO_FACTOR_SETUP_URL_NAMES) or _is_file_path(
+            request.path_info
+        ):
+            return None
+        if not user_is_staff(user) or is_mfa_enabled(user):
+            return None
+        if _is_page_request(request):
+            messages.warning(request, STAFF_NEED_TWO_FACTOR)
+        return redirect("mfa_activate_totp")
+
+
+def _is_page_request(request) -> bool:
+    """A page a person opened, not a script or image fetching something in the background.
+
+    Only those get the explanation, so the set-up page shows it once.
+    """
+    if request.method != "GET":
+        return False
+    destination = request.headers.get("Sec-Fetch-Dest")
+    return destination in (None, "document")
