@@ -46,7 +46,7 @@ REPLACED = {
     "admin:password_change_done",
 }
 
-NEW_PASSWORD = "a-brand-new-passphrase-42"  # noqa: S105
+NEW_PASSWORD = "a-brand-new-passphrase-42"
 
 # A password box, or any field named for a password (a shared page password is typed in
 # a plain text box); the admin's privacy forms come as HTML inside JSON, quotes escaped.
