@@ -67,14 +67,20 @@ def _is_file_path(path: str) -> bool:
     )
 
 
+# The set-up pages that say why staff are there (allauth asks for the password again before
+# it shows the app's QR code, so the explanation goes on that page too).
+EXPLAINED_ON = frozenset({"mfa_index", "mfa_activate_totp", "account_reauthenticate"})
+
+
 class StaffTwoFactorMiddleware:
     """With ``SPOKE_REQUIRE_MFA_FOR_STAFF``, staff set up two-factor before anything else.
 
     Staff who have no authenticator are sent to allauth's page that activates one, from
     every page (the Wagtail and Django admins included) except those that set it up, log
-    out, static and media files and ``/healthz``. Learners and managers are never asked.
-    The role check reuses the group names the rest of the request reads anyway (cached on
-    the user), so it costs learners nothing; staff pay one query for their authenticators.
+    out, static and media files and ``/healthz``; the set-up pages say why. Learners and
+    managers are never asked. The role check reuses the group names the rest of the
+    request reads anyway (cached on the user), so it costs learners nothing; staff pay one
+    query for their authenticators.
     """
 
     def __init__(self, get_response):
@@ -84,29 +90,28 @@ class StaffTwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not settings.SPOKE_REQUIRE_MFA_FOR_STAFF:
+        if _url_name(request) in TWO_FACTOR_SETUP_URL_NAMES or _is_file_path(request.path_info):
             return None
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return None
-        match = request.resolver_match
-        if (match and match.url_name in TWO_FACTOR_SETUP_URL_NAMES) or _is_file_path(
-            request.path_info
-        ):
-            return None
-        if not user_is_staff(user) or is_mfa_enabled(user):
-            return None
-        if _is_page_request(request):
+        if _needs_two_factor(request.user if hasattr(request, "user") else None):
+            return redirect("mfa_activate_totp")
+        return None
+
+    def process_template_response(self, request, response):
+        if _url_name(request) in EXPLAINED_ON and _needs_two_factor(getattr(request, "user", None)):
             messages.warning(request, STAFF_NEED_TWO_FACTOR)
-        return redirect("mfa_activate_totp")
+        return response
 
 
-def _is_page_request(request) -> bool:
-    """A page a person opened, not a script or image fetching something in the background.
+def _url_name(request) -> str | None:
+    match = getattr(request, "resolver_match", None)
+    return match.url_name if match else None
 
-    Only those get the explanation, so the set-up page shows it once.
-    """
-    if request.method != "GET":
-        return False
-    destination = request.headers.get("Sec-Fetch-Dest")
-    return destination in (None, "document")
+
+def _needs_two_factor(user) -> bool:
+    return bool(
+        settings.SPOKE_REQUIRE_MFA_FOR_STAFF
+        and user is not None
+        and user.is_authenticated
+        and user_is_staff(user)
+        and not is_mfa_enabled(user)
+    )
