@@ -27,8 +27,9 @@ class PersonTimeZoneMiddleware:
 
 
 # Where staff without two-factor may still go: setting it up (after confirming their
-# password or address, which allauth may ask for first), their recovery codes, logging out.
-TWO_FACTOR_SETUP_URL_NAMES = frozenset(
+# password or address, which allauth may ask for first), their recovery codes, logging out,
+# and the health check. Static and media files are open too (see _is_file_path).
+OPEN_WITHOUT_TWO_FACTOR = frozenset(
     {
         "mfa_index",
         "mfa_activate_totp",
@@ -45,31 +46,14 @@ TWO_FACTOR_SETUP_URL_NAMES = frozenset(
     }
 )
 
+# The set-up pages that say why staff are there (allauth asks for the password again before
+# it shows the app's QR code, so the explanation goes on that page too).
+EXPLAINED_ON = frozenset({"mfa_index", "mfa_activate_totp", "account_reauthenticate"})
+
 STAFF_NEED_TWO_FACTOR = _(
     "Trainers, HR, advocacy leads and site admins protect what they can reach with "
     "two-factor authentication. Set up an authenticator app to continue."
 )
-
-
-def user_is_staff(user) -> bool:
-    """Anyone with more than a learner's reach: trainers, HR, advocacy leads, site admins."""
-    return (
-        roles.user_is_site_admin(user)
-        or roles.user_is_trainer(user)
-        or roles.user_is_hr(user)
-        or roles.user_is_advocacy_lead(user)
-    )
-
-
-def _is_file_path(path: str) -> bool:
-    return any(
-        prefix and path.startswith(prefix) for prefix in (settings.STATIC_URL, settings.MEDIA_URL)
-    )
-
-
-# The set-up pages that say why staff are there (allauth asks for the password again before
-# it shows the app's QR code, so the explanation goes on that page too).
-EXPLAINED_ON = frozenset({"mfa_index", "mfa_activate_totp", "account_reauthenticate"})
 
 
 class StaffTwoFactorMiddleware:
@@ -90,9 +74,9 @@ class StaffTwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if _url_name(request) in TWO_FACTOR_SETUP_URL_NAMES or _is_file_path(request.path_info):
+        if _url_name(request) in OPEN_WITHOUT_TWO_FACTOR or _is_file_path(request.path_info):
             return None
-        if _needs_two_factor(request.user if hasattr(request, "user") else None):
+        if _needs_two_factor(getattr(request, "user", None)):
             return redirect("mfa_activate_totp")
         return None
 
@@ -107,11 +91,18 @@ def _url_name(request) -> str | None:
     return match.url_name if match else None
 
 
+def _is_file_path(path: str) -> bool:
+    return any(
+        prefix and path.startswith(prefix) for prefix in (settings.STATIC_URL, settings.MEDIA_URL)
+    )
+
+
 def _needs_two_factor(user) -> bool:
+    """Staff without an authenticator, while the setting asks staff for one."""
     return bool(
         settings.SPOKE_REQUIRE_MFA_FOR_STAFF
         and user is not None
         and user.is_authenticated
-        and user_is_staff(user)
+        and roles.user_is_staff(user)
         and not is_mfa_enabled(user)
     )
