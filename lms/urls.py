@@ -18,12 +18,19 @@ urlpatterns = [
     path("practice/", include("assessments.urls")),
     path("roster/", include("advocacy.urls")),
     path("reports/", include("reports.urls")),
-    # Everyone logs in through allauth, so e-mail verification, two-factor and rate limits
-    # apply to the admins too; the admins' own password-only log-in pages are not used.
+    # One way in: everyone logs in, and changes or resets a password, through allauth, so
+    # e-mail verification, the domain rule, two-factor and rate limits apply to everyone.
+    # The password pages Wagtail and Django would otherwise add are replaced here, ahead of
+    # the includes that define them; tests/lms/test_urls_one_way_in.py walks every address.
     path("admin/login/", views.admin_login),
     path("django-admin/login/", views.admin_login),
+    path("django-admin/password_change/", views.password_change_elsewhere),
+    path("django-admin/password_change/done/", views.password_change_elsewhere),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
+    # Documents in a collection protected by a shared password: that option is off
+    # (WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS), and so is the page that checks one.
+    path("documents/authenticate_with_password/<int:restriction_id>/", views.closed),
     path("documents/", include(wagtaildocs_urls)),
 ]
 
@@ -32,7 +39,13 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's front-end log-in (a password-only form) and its shared-password page check
+    # (WAGTAIL_PRIVATE_PAGE_OPTIONS turns that option off) stand aside for allauth.
+    path("_util/login/", views.admin_login),
+    path("_util/authenticate_with_password/<int:restriction_id>/<int:page_id>/", views.closed),
+    path("", include(wagtail_urls)),
+]
 
 handler403 = "lms.views.error_403"
 handler404 = "lms.views.error_404"

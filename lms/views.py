@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -35,7 +35,8 @@ def dashboard(request):
 
 @require_GET
 def admin_login(request):
-    """Stand in for the Wagtail and Django admins' own log-in pages.
+    """Stand in for the log-in pages of the Wagtail admin, the Django admin and Wagtail's
+    front end (private pages).
 
     Those pages ask for a password only; sending everyone through allauth's log-in keeps
     e-mail verification, two-factor authentication and rate limits in force for admins
@@ -47,6 +48,22 @@ def admin_login(request):
     url = reverse("account_login")
     query = request.GET.urlencode()
     return redirect(f"{url}?{query}" if query else url)
+
+
+@require_GET
+def password_change_elsewhere(request):
+    """Stand in for the Django admin's password change: allauth's page does it, after
+    asking for the current password, with its rate limits."""
+    return redirect("account_change_password")
+
+
+def closed(request, **kwargs):
+    """Stand in for a page that must not answer: Wagtail's shared-password checks.
+
+    Pages and documents cannot be protected by a shared password in Spoke (see
+    ``WAGTAIL_PRIVATE_PAGE_OPTIONS``), so there is never a password to check here.
+    """
+    raise Http404
 
 
 HEALTH_DEADLINE = 2.5  # seconds for all probes together; load balancers wait about 3

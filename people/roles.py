@@ -59,6 +59,14 @@ def user_can_use_cms_admin(user) -> bool:
     return user_is_trainer(user) or user_is_hr(user)
 
 
+def user_is_staff(user) -> bool:
+    """More than a learner's reach: trainers, HR, advocacy leads and site admins.
+
+    Staff must set up two-factor authentication when ``SPOKE_REQUIRE_MFA_FOR_STAFF`` is on.
+    """
+    return user_is_trainer(user) or user_is_hr(user) or user_is_advocacy_lead(user)
+
+
 def user_roles(user) -> list[str]:
     """Role keys for display, most powerful first."""
     if not getattr(user, "is_authenticated", False):

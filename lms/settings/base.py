@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "people.middleware.PersonTimeZoneMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "people.middleware.StaffTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -239,6 +240,10 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("SPOKE_EMAIL_VERIFICATION", default="mandat
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Spoke"
+# Trainers, HR, advocacy leads and site admins must turn on two-factor authentication
+# before they can use anything else (people.middleware.StaffTwoFactorMiddleware).
+# True in production, false in the demo and in tests.
+SPOKE_REQUIRE_MFA_FOR_STAFF = env.bool("SPOKE_REQUIRE_MFA_FOR_STAFF", default=False)
 
 # Sign-up is open only to these e-mail domains; an empty list means invitations only.
 SPOKE_ALLOWED_EMAIL_DOMAINS = [
@@ -296,7 +301,17 @@ WAGTAILADMIN_BASE_URL = env.str("SPOKE_BASE_URL", default="http://127.0.0.1:8000
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# One way in: passwords are typed, reset and changed only on allauth's pages, where
+# two-factor authentication, rate limits, e-mail verification and the domain rule apply.
+# Wagtail's own password pages and fields are off, and so are pages protected by a shared
+# password (lms/urls.py closes the views that would check one).
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # no "change password" in the admin's account
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's reset, with its rate limits
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False  # addresses change through allauth, verified
+WAGTAILUSERS_PASSWORD_ENABLED = False  # new people choose one through "Forgot password?"
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL  # private pages send people to allauth
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests; the site works offline
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 

@@ -18,6 +18,8 @@ SPOKE_ALLOWED_EMAIL_DOMAINS = [
     for domain in env.list("SPOKE_ALLOWED_EMAIL_DOMAINS", default=["spoke.example"])
     if domain.strip()
 ]
+# The demo's staff accounts work without an authenticator app; production asks for one.
+SPOKE_REQUIRE_MFA_FOR_STAFF = env.bool("SPOKE_REQUIRE_MFA_FOR_STAFF", default=False)
 # Demo content may be seeded only where this is true; production never sets it.
 SPOKE_DEMO_ALLOWED = True
 

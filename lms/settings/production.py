@@ -30,6 +30,8 @@ EMAIL_BACKEND = env.str(
 )
 
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Staff (trainers, HR, advocacy leads, site admins) set up two-factor before anything else.
+SPOKE_REQUIRE_MFA_FOR_STAFF = env.bool("SPOKE_REQUIRE_MFA_FOR_STAFF", default=True)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 STORAGES = {

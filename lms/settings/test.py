@@ -26,6 +26,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = env.str("REDIS_URL", default="") or "memory://"
 # Rate limits would make repeated log-ins in tests flaky; tests that check them turn them on.
 ACCOUNT_RATE_LIMITS = False
+# Two-factor for staff is tested where a test turns it on (tests/people/test_middleware_mfa.py).
+SPOKE_REQUIRE_MFA_FOR_STAFF = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # Serve static files straight from the source folders; no collectstatic needed.

@@ -129,6 +129,38 @@ def test_production_is_hardened():
     }
 
 
+SHOW_MFA_FOR_STAFF = (
+    "import json\n"
+    "from django.conf import settings as s\n"
+    "print(json.dumps({'required': s.SPOKE_REQUIRE_MFA_FOR_STAFF,\n"
+    "    'middleware': 'people.middleware.StaffTwoFactorMiddleware' in s.MIDDLEWARE}))"
+)
+
+
+@pytest.mark.parametrize(
+    ("module", "value", "required"),
+    [
+        ("lms.settings.production", None, True),
+        ("lms.settings.production", "false", False),
+        ("lms.settings.local", None, False),
+        ("lms.settings.local", "true", True),
+        ("lms.settings.test", "true", False),
+    ],
+)
+def test_staff_two_factor_is_required_in_production_by_default(module, value, required):
+    """SPOKE_REQUIRE_MFA_FOR_STAFF: on in production unless turned off, off in the demo
+    unless turned on; the tests turn it on where they check it."""
+    env = {**PRODUCTION_SECRETS, "DJANGO_SETTINGS_MODULE": module}
+    if value is not None:
+        env["SPOKE_REQUIRE_MFA_FOR_STAFF"] = value
+    result = run_python(SHOW_MFA_FOR_STAFF, **env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "required": required,
+        "middleware": True,
+    }
+
+
 # --- The embedded default -----------------------------------------------------------------
 
 

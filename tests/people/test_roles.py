@@ -59,3 +59,20 @@ def test_groups_are_read_once_per_user_object(trainer, django_assert_num_queries
         roles.user_is_trainer(trainer)
         roles.user_is_hr(trainer)
         roles.user_is_advocacy_lead(trainer)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "staff"),
+    [
+        ("learner", False),
+        ("manager", False),
+        ("trainer", True),
+        ("hr", True),
+        ("lead", True),
+        ("site_admin", True),
+    ],
+)
+def test_staff_are_trainers_hr_leads_and_admins(request, fixture, staff):
+    """Staff (who must set up two-factor in production) are every role but learners."""
+    assert roles.user_is_staff(request.getfixturevalue(fixture)) is staff
+    assert not roles.user_is_staff(AnonymousUser())

@@ -38,6 +38,24 @@ def test_create_form_shows_person_fields(client, site_admin):
         assert f'name="{name}"' in content
 
 
+def test_admin_user_forms_set_no_password(client, site_admin, learner):
+    """Site admins set no one's password: people choose theirs through allauth's "Forgot
+    password?", where its rate limits and checks apply."""
+    client.force_login(site_admin)
+    for url in (
+        reverse("wagtailusers_users:add"),
+        reverse("wagtailusers_users:edit", args=[learner.pk]),
+    ):
+        content = client.get(url).content.decode()
+        assert 'name="password1"' not in content
+        assert 'type="password"' not in content
+
+    client.post(reverse("wagtailusers_users:add"), _form())
+
+    person = User.objects.get(email="new.person@spoke.example")
+    assert not person.check_password("a-long-enough-passphrase")
+
+
 def test_admin_creates_a_person_with_unit_and_manager(client, site_admin, unit, manager):
     """A site admin creates a person placed in a unit under a manager."""
     client.force_login(site_admin)
