@@ -104,7 +104,9 @@ def test_every_role_works_under_the_policy(demo, signed_in, violations, screensh
 
     learner = signed_in("learner@spoke.example")
     for path in ("/dashboard/", catalogue, course, "/practice/", "/roster/me/",
-                 "/cohorts/calendar/", "/people/me/", "/accounts/2fa/"):  # fmt: skip
+                 "/cohorts/calendar/", "/people/me/", "/accounts/2fa/",
+                 "/accounts/2fa/totp/activate/", "/accounts/email/",
+                 "/accounts/password/change/"):  # fmt: skip
         _visit(learner, path)
     if enrollment is not None:
         _visit(learner, f"/cohorts/cohort/{enrollment.cohort_id}/")
