@@ -31,8 +31,9 @@ PROBE_TIMEOUT = 0.05
 MAX_PATTERN_LENGTH = 500
 # Seconds all the probes of one pattern may take together.
 PROBE_BUDGET = 1.0
-# Longer "host/path" strings are not real post or profile addresses.
-MAX_TARGET_LENGTH = 1024
+# Longer "host/path" strings are not real post or profile addresses (the evidence form
+# takes links of up to 2000 characters).
+MAX_TARGET_LENGTH = 2048
 
 _BASE_CHARACTERS = "aA0._-/%~"
 _PROBE_LENGTHS = (32, 256, MAX_TARGET_LENGTH)
