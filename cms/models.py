@@ -1,4 +1,3 @@
-import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from . import url_patterns
 from .blocks import PageStreamBlock
 from .forms import PolicyPageForm
 from .hooks import policy_page_sections
@@ -76,17 +76,24 @@ class SiteSettings(BaseSiteSetting):
 
 
 def validate_url_patterns(value: str) -> None:
+    """Each line must compile and must not backtrack for long (see ``cms.url_patterns``)."""
+    errors = []
     for number, line in enumerate(value.splitlines(), start=1):
         pattern = line.strip()
         if not pattern:
             continue
         try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValidationError(
-                _("Line %(number)s is not a valid pattern: %(error)s"),
-                params={"number": number, "error": exc},
-            ) from exc
+            url_patterns.check_pattern(pattern)
+        except ValidationError as exc:
+            errors.extend(
+                ValidationError(
+                    _("Line %(number)s: %(problem)s"),
+                    params={"number": number, "problem": message},
+                )
+                for message in exc.messages
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 class Platform(index.Indexed, models.Model):
@@ -147,10 +154,8 @@ class Platform(index.Indexed, models.Model):
                 raise ValidationError({field: _("The example does not match the patterns.")})
 
     @staticmethod
-    def _patterns(text: str) -> list[re.Pattern]:
-        return [
-            re.compile(line.strip(), re.IGNORECASE) for line in text.splitlines() if line.strip()
-        ]
+    def _patterns(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
     def classify_url(self, url: str) -> str | None:
         """Return ``"post"`` or ``"profile"`` when ``url`` is a public URL of this platform."""
@@ -163,7 +168,7 @@ class Platform(index.Indexed, models.Model):
         target = f"{parts.hostname}{parts.path}".rstrip("/")
         for kind, text in ((self.Kind.POST, self.post_patterns),
                            (self.Kind.PROFILE, self.profile_patterns)):  # fmt: skip
-            if any(pattern.fullmatch(target) for pattern in self._patterns(text)):
+            if url_patterns.matches_any(self._patterns(text), target):
                 return kind
         return None
 

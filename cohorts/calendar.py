@@ -6,6 +6,7 @@ only decides what goes into each event. Callers pass sessions with ``cohort`` se
 """
 
 import datetime
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -22,6 +23,27 @@ from .models import Cohort, Session
 PRODID = "-//Spoke//Cohort calendar//EN"
 # How far around the sessions the generated time-zone rules reach.
 _ZONE_MARGIN = datetime.timedelta(days=366)
+
+
+# RFC 5545 TEXT allows no control characters but the horizontal tab; line breaks are written
+# as the escape "\\n" by icalendar. CR, CRLF and the other breaks become one LF first.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def ical_text(value: str, *, one_line: bool = False) -> str:
+    """``value`` made fit for an iCalendar TEXT value that any calendar can read back.
+
+    Line breaks become LF (which icalendar writes as the escape ``\\n``), or one space
+    when ``one_line``; other control characters, which RFC 5545 forbids and which broke
+    the feed, are dropped. The X-WR-CALNAME property is written as given (clients read it
+    unescaped), so its text must be ``one_line``.
+    """
+    text = _LINE_BREAKS.sub("\n", str(value))
+    if one_line:
+        text = " ".join(text.split())
+    lines = [_CONTROLS.sub("", line) for line in text.split("\n")]
+    return "\n".join(lines)
 
 
 def _base_url() -> str:
@@ -78,14 +100,16 @@ def session_event(
     event.add("last-modified", session.updated_at.astimezone(datetime.UTC))
     event.add("dtstart", session.starts_at.astimezone(zone))
     event.add("dtend", session.ends_at.astimezone(zone))
-    event.add("summary", f"{cohort.name}: {session.number}. {session.title}")
+    event.add(
+        "summary", ical_text(f"{cohort.name}: {session.number}. {session.title}", one_line=True)
+    )
     location = _location(session, show_video=show_video)
     if location:
-        event.add("location", location)
+        event.add("location", ical_text(location))
     event.add("url", cohort_page_url(cohort))
     description = _description(session)
     if description:
-        event.add("description", description)
+        event.add("description", ical_text(description))
     event.add("sequence", session.sequence)
     cancelled = cohort.cancelled_at is not None
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -111,7 +135,7 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", ical_text(name, one_line=True))
     if time_zone:
         calendar.add("x-wr-timezone", time_zone)
     stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_single_line
 from courses.models import CoursePage, LessonPage
 from people import roles
 from people.models import BusinessUnit, validate_time_zone
@@ -107,6 +108,7 @@ class CohortForm(forms.ModelForm):
             f"{user.get_full_name() or user.email} ({user.email})"
         )
         self.fields["capacity"].widget.attrs.update(min=1)
+        self.fields["name"].validators.append(validate_single_line)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -123,10 +125,12 @@ class SessionForm(forms.Form):
     """One session of the schedule, its times typed in the cohort's zone."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(label=_("Title"), max_length=160)
+    title = forms.CharField(label=_("Title"), max_length=160, validators=[validate_single_line])
     starts_at = ZonedDateTimeField(label=_("Starts"))
     ends_at = ZonedDateTimeField(label=_("Ends"))
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = forms.CharField(
+        label=_("Place"), max_length=200, required=False, validators=[validate_single_line]
+    )
     video_url = forms.URLField(
         label=_("Video call link"),
         required=False,

@@ -8,16 +8,19 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
+from .mail import render_plain_text, render_subject
 from .models import DeferredTask, NotificationLog
 
 logger = logging.getLogger(__name__)
 
 
 def notification_render(*, template: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    """Render ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html``."""
-    subject = render_to_string(f"{template}_subject.txt", context)
-    subject = " ".join(subject.split())
-    text = render_to_string(f"{template}.txt", context)
+    """Render ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html``.
+
+    The subject and the text are plain text (not HTML-escaped); the HTML part is escaped.
+    """
+    subject = render_subject(f"{template}_subject.txt", context)
+    text = render_plain_text(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     return subject, text, html
 

@@ -12,10 +12,16 @@ with another domain), so it is never refused for its domain; refusing it would a
 a stranger which addresses cannot have an account.
 """
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core import context
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+
+from core.mail import render_plain_text, render_subject
 
 # The views whose e-mail field names an address that already belongs to someone.
 _VIEWS_FOR_EXISTING_ADDRESSES = frozenset({"account_reset_password"})
@@ -44,7 +50,7 @@ def email_domain_allowed(email: str) -> bool:
 
 
 def _request_is_about_existing_address() -> bool:
-    request = context.request
+    request = allauth_context.request
     match = getattr(request, "resolver_match", None)
     return match is not None and match.url_name in _VIEWS_FOR_EXISTING_ADDRESSES
 
@@ -76,3 +82,24 @@ class AccountAdapter(DefaultAccountAdapter):
         ):
             raise self.validation_error("email_domain_not_allowed", allowed_email_domains_display())
         return email
+
+    def render_mail(self, template_prefix, email, context, headers=None) -> EmailMessage:
+        """allauth's mails (verification, password reset, notices), rendered like ours.
+
+        The subject and the plain-text body are plain text, not HTML-escaped (see
+        :mod:`core.mail`); the HTML body, when a template exists, is escaped as usual.
+        """
+        request = allauth_context.request
+        to = [email] if isinstance(email, str) else list(email)
+        subject = self.format_email_subject(
+            render_subject(f"{template_prefix}_subject.txt", context, request)
+        )
+        text = render_plain_text(f"{template_prefix}_message.txt", context, request).strip()
+        message = EmailMultiAlternatives(subject, text, self.get_from_email(), to, headers=headers)
+        html_name = f"{template_prefix}_message.{account_settings.TEMPLATE_EXTENSION}"
+        try:
+            html = render_to_string(html_name, context, request).strip()
+        except TemplateDoesNotExist:
+            return message
+        message.attach_alternative(html, "text/html")
+        return message

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "csp",
     # Accounts
     "allauth",
     "allauth.account",
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lms.security_headers.SecurityHeadersMiddleware",
     "people.middleware.PersonTimeZoneMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "people.middleware.StaffTwoFactorMiddleware",
@@ -322,6 +324,55 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp; see lms/security_headers.py and docs/security.md).
+# Our pages: no inline script or style, everything from our own origin, lesson videos
+# from the two privacy-friendly players that courses.blocks.video_embed_url produces.
+CSP_VIDEO_FRAME_SOURCES = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+_CSP_COMMON = {
+    "default-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "media-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-src": CSP_VIDEO_FRAME_SOURCES,
+    }
+}
+# The Wagtail admin writes inline <script> and style="" in its widgets: it gets
+# 'unsafe-inline' for those two, on its own paths only; everything else stays as strict.
+SPOKE_ADMIN_PATH_PREFIXES = ("/admin/", "/django-admin/")
+SPOKE_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "frame-src": ["'self'", *CSP_VIDEO_FRAME_SOURCES],
+    }
+}
+# Powerful browser features no Spoke page uses, switched off for every page and frame.
+SPOKE_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics",
+        "camera", "display-capture", "geolocation", "gyroscope", "hid", "idle-detection",
+        "interest-cohort", "magnetometer", "microphone", "midi", "payment",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+# Embedded players may go full screen; nothing else is granted to them.
+SPOKE_PERMISSIONS_POLICY["fullscreen"] = ["self", *(f'"{o}"' for o in CSP_VIDEO_FRAME_SOURCES)]
 
 # --- Logging ----------------------------------------------------------------------------
 
