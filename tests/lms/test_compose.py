@@ -329,7 +329,8 @@ def test_private_and_media_volumes_are_distinct():
     """Private files never share a volume (or a folder) with the public media."""
     env = SERVICES["web"]["environment"]
     media, private = env["DJANGO_MEDIA_ROOT"], env["SPOKE_PRIVATE_MEDIA_ROOT"]
-    assert not private.startswith(media.rstrip("/") + "/") and private != media
+    assert not private.startswith(media.rstrip("/") + "/")
+    assert private != media
     assert _mounts("web")[media] != _mounts("web")[private]
 
 
