@@ -8,17 +8,38 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Submission
-from .helpers_review import decided, member
-from .test_services_submissions import (  # noqa: F401 (fixtures)
-    cohort,
-    complete,
-    draft,
-    lena,
-    png,
-    save,
-    task,
-    upload,
-)
+from cms.models import Platform
+
+from .helpers_review import assignment_for, decided, member, running_cohort
+from .test_services_submissions import complete, png, save, upload
+
+
+@pytest.fixture
+def cohort(trainer):
+    return running_cohort(trainers=[trainer])
+
+
+@pytest.fixture
+def task(cohort):
+    """Asks for a LinkedIn link, a screenshot and a reflection."""
+    return assignment_for(
+        cohort,
+        title="Listen, then reply",
+        platforms=[Platform.objects.get(slug="linkedin")],
+        needs_screenshot=True,
+        reflection_min_chars=40,
+    )
+
+
+@pytest.fixture
+def lena(cohort):
+    return member(cohort, first_name="Lena")
+
+
+@pytest.fixture
+def draft(task, cohort, lena):
+    return services.submission_current(assignment=task, cohort=cohort, user=lena)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +81,9 @@ def test_removing_the_screenshot_deletes_its_file(storage, draft, committed):
     assert stored(storage) == set()
 
 
-def test_the_file_goes_only_once_the_save_commits(storage, draft, django_capture_on_commit_callbacks):
+def test_the_file_goes_only_once_the_save_commits(
+    storage, draft, django_capture_on_commit_callbacks
+):
     """Until the transaction commits the old file stays (a rolled-back save keeps it)."""
     with django_capture_on_commit_callbacks(execute=True):
         complete(draft)
@@ -208,4 +231,3 @@ def test_nobody_elses_file_is_touched_by_a_save(storage, draft, cohort, task, co
     with committed():
         save(draft, remove_screenshot=True)
     assert stored(storage) == {Submission.objects.get(pk=other.pk).screenshot.name}
-
