@@ -9,12 +9,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=lms.settings.production \
     DJANGO_STATIC_ROOT=/app/var/static \
-    DJANGO_MEDIA_ROOT=/app/var/media
+    DJANGO_MEDIA_ROOT=/app/var/media \
+    SPOKE_PRIVATE_MEDIA_ROOT=/app/var/private
 
 WORKDIR /app
 
-# The code belongs to root and is read-only for the app; only var/ (media, the beat
-# schedule) is the app user's.
+# The code belongs to root and is read-only for the app; only var/ (media, private files,
+# the beat schedule) is the app user's.
 RUN groupadd --system spoke \
     && useradd --system --gid spoke --home-dir /app --no-create-home --shell /usr/sbin/nologin spoke
 
@@ -34,7 +35,8 @@ RUN DJANGO_SECRET_KEY=collectstatic-at-build-time-only \
     DJANGO_ALLOWED_HOSTS=localhost \
     SPOKE_BASE_URL=http://localhost \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media \
+    && mkdir -p /app/var/media /app/var/private \
+    && chmod 0700 /app/var/private \
     && chown -R spoke:spoke /app/var
 
 USER spoke

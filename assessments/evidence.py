@@ -26,7 +26,7 @@ from django.utils.html import escape
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from PIL import Image, ImageOps
+from PIL import Image, ImageMode, ImageOps
 
 from cms.models import Platform
 from core.html import html_text_length, sanitize_html
@@ -223,8 +223,16 @@ def _no_platform_error(platforms: list[Platform]) -> ValidationError:
 # --- Screenshots ----------------------------------------------------------------------
 
 MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024
-MAX_SCREENSHOT_PIXELS = 40_000_000
-MAX_SCREENSHOT_SIDE = 12_000
+# What a screenshot may cost once decoded, checked from the header before any pixel is
+# read. A phone's screen is at most about 1440 x 3200 (4.6 megapixels), a scrolling capture
+# 1440 x 8192 (11.8), a 4K or 5K desktop 8.3 or 14.7: all pass. Pillow holds a colour pixel
+# in 4 bytes, so 2**24 pixels (16.8 megapixels, 4096 x 4096 or 2048 x 8192) decode to at
+# most 64 MiB, and processing holds two copies at its peak (about 128 MiB per upload, where a
+# 12000 x 3333 PNG took 300 MB before). The byte budget is the bound that matters; the
+# pixel and side limits are what a person can be told.
+MAX_SCREENSHOT_SIDE = 8192
+MAX_SCREENSHOT_PIXELS = 2**24
+MAX_SCREENSHOT_DECODED_BYTES = 64 * 1024 * 1024
 MIN_SCREENSHOT_SIDE = 16
 JPEG_QUALITY = 88
 WEBP_QUALITY = 88
@@ -331,9 +339,26 @@ def _screenshot_open(data: bytes) -> Image.Image:
         width > MAX_SCREENSHOT_SIDE
         or height > MAX_SCREENSHOT_SIDE
         or width * height > MAX_SCREENSHOT_PIXELS
+        or decoded_bytes(img.mode, width, height) > MAX_SCREENSHOT_DECODED_BYTES
     ):
-        raise _image_too_large_error()
+        raise _image_too_large_error(width, height)
     return img
+
+
+def decoded_bytes(mode: str, width: int, height: int) -> int:
+    """The memory a picture of ``mode`` takes once decoded (and converted to what is
+    written back), from its header alone: width x height x bands x bytes per band, where
+    Pillow keeps two to four 8-bit bands in four bytes. A picture that is not grey comes out
+    as RGB or RGBA (four bytes a pixel) whatever it was."""
+    try:
+        image_mode = ImageMode.getmode(mode)
+    except KeyError:
+        raise _invalid_image_error() from None
+    band_bytes = max(1, int(image_mode.typestr[-1]))
+    bands = len(image_mode.bands)
+    pixel_bytes = 4 if band_bytes == 1 and bands > 1 else bands * band_bytes
+    written = 1 if mode in ("1", "L") else 4
+    return width * height * max(pixel_bytes, written)
 
 
 def _screenshot_verify(data: bytes) -> str:
@@ -387,12 +412,25 @@ def _file_too_large_error() -> ValidationError:
     )
 
 
-def _image_too_large_error() -> ValidationError:
+def _image_too_large_error(width: int | None = None, height: int | None = None):
+    params = {
+        "side": MAX_SCREENSHOT_SIDE,
+        "megapixels": f"{MAX_SCREENSHOT_PIXELS / 1_000_000:.1f}",
+        "width": width,
+        "height": height,
+    }
+    if width is None or height is None:
+        return ValidationError(
+            _("The screenshot is too large: at most %(side)s pixels a side and "
+              "%(megapixels)s megapixels in all. Crop it or make it smaller."),
+            code="image_too_large",
+            params=params,
+        )  # fmt: skip
     return ValidationError(
-        _("The screenshot is too large: at most %(side)s pixels a side and %(megapixels)s "
-          "megapixels in all. Crop it or make it smaller."),
+        _("The screenshot is too large (%(width)s by %(height)s pixels): at most %(side)s "
+          "pixels a side and %(megapixels)s megapixels in all. Crop it or make it smaller."),
         code="image_too_large",
-        params={"side": MAX_SCREENSHOT_SIDE, "megapixels": MAX_SCREENSHOT_PIXELS // 1_000_000},
+        params=params,
     )  # fmt: skip
 
 

@@ -167,10 +167,13 @@ class AssignmentWindow(TimeStampedModel):
         ]
 
 
+SCREENSHOT_FOLDER = "screenshots"
+
+
 def screenshot_path(instance, filename: str) -> str:
     """Screenshots keep the random name ``evidence.screenshot_process`` chose; nothing of
     the learner's own file name survives."""
-    return f"screenshots/{filename}"
+    return f"{SCREENSHOT_FOLDER}/{filename}"
 
 
 class Submission(TimeStampedModel):

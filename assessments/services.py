@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -23,11 +24,19 @@ from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import user_runs_cohort
 from cohorts.services import local_time
 from competencies.services import evidence_record
+from core.files import storage_file_delete, storage_orphans_delete
 from core.html import html_text_length, sanitize_html
 from core.tasks import notification_send_task
 
 from . import evidence
-from .models import Assignment, AssignmentWindow, Review, RubricCriterion, Submission
+from .models import (
+    SCREENSHOT_FOLDER,
+    Assignment,
+    AssignmentWindow,
+    Review,
+    RubricCriterion,
+    Submission,
+)
 from .selectors import (
     AFTER_LAST_SESSION,
     assignment_window,
@@ -170,6 +179,7 @@ def submission_draft_save(
         if clean is not None:
             current.reflection = clean
             current.reflection_chars = html_text_length(clean) if clean else 0
+        replaced = current.screenshot.name or ""
         if processed is not None:
             current.screenshot.save(processed.name, processed.content, save=False)
             current.screenshot_width, current.screenshot_height = (
@@ -190,6 +200,8 @@ def submission_draft_save(
                 "updated_at",
             ]
         )
+        if replaced and current.screenshot.name != replaced:
+            transaction.on_commit(lambda: screenshot_delete_unless_used(name=replaced))
     for field in (
         "link_url",
         "reflection",
@@ -257,6 +269,55 @@ def submission_submit(*, submission: Submission, by, now: datetime | None = None
     for field in ("platform", "status", "submitted_at", "due_at", "is_late", "link_check"):
         setattr(submission, field, getattr(current, field))
     return current
+
+
+# --- Screenshots no longer needed --------------------------------------------------------
+
+
+def _screenshot_storage():
+    """Where the screenshot field writes (the ``private`` storage)."""
+    return Submission._meta.get_field("screenshot").storage
+
+
+def screenshot_delete_unless_used(*, name: str) -> bool:
+    """Delete the screenshot file ``name`` unless an attempt still points at it (an
+    earlier attempt hands its screenshot on to the next, so a file may have several).
+    Called after the transaction that let go of it commits. Returns whether it went."""
+    if not name or Submission.objects.filter(screenshot=name).exists():
+        return False
+    return storage_file_delete(storage=_screenshot_storage(), name=name)
+
+
+@dataclass(frozen=True)
+class ScreenshotsCleanReport:
+    drafts: int = 0  # stale drafts whose screenshot was let go
+    files: int = 0  # files deleted
+
+
+def screenshots_clean(*, now: datetime | None = None) -> ScreenshotsCleanReport:
+    """Let go of the screenshots of drafts nobody has touched for
+    ``SPOKE_DRAFT_SCREENSHOT_RETENTION_DAYS`` (the draft and the rest of what it holds
+    stay), then delete every file under ``screenshots/`` that no attempt points at and
+    that is older than ``SPOKE_PRIVATE_ORPHAN_GRACE_HOURS``. Run daily by beat."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SPOKE_DRAFT_SCREENSHOT_RETENTION_DAYS)
+    stale = Submission.objects.filter(status=Status.DRAFT, updated_at__lt=cutoff).exclude(
+        screenshot=""
+    )
+    names = set(stale.values_list("screenshot", flat=True))
+    # One statement that checks again: a draft saved meanwhile is newer than the cut-off.
+    # ``update`` leaves ``updated_at`` as it was: the draft was not touched by its author.
+    drafts = stale.update(screenshot="", screenshot_width=None, screenshot_height=None)
+    files = sum(screenshot_delete_unless_used(name=name) for name in sorted(names))
+    files += storage_orphans_delete(
+        storage=_screenshot_storage(),
+        folder=SCREENSHOT_FOLDER,
+        referenced=lambda batch: Submission.objects.filter(screenshot__in=batch).values_list(
+            "screenshot", flat=True
+        ),
+        older_than=now - timedelta(hours=settings.SPOKE_PRIVATE_ORPHAN_GRACE_HOURS),
+    )
+    return ScreenshotsCleanReport(drafts=drafts, files=files)
 
 
 # --- Reviewing ----------------------------------------------------------------------------

@@ -44,3 +44,10 @@ def practice_reminders_send(now_iso: str | None = None) -> dict:
 def review_digests_send(now_iso: str | None = None) -> int:
     """Beat runs this every morning: each trainer with work waiting gets one e-mail."""
     return services.review_digests_send(now=_moment(now_iso))
+
+
+@shared_task(ignore_result=True)
+def screenshots_clean() -> None:
+    """Beat runs this nightly: screenshots of long-untouched drafts, and files no attempt
+    points at (see ``services.screenshots_clean``)."""
+    services.screenshots_clean()

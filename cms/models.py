@@ -1,11 +1,16 @@
 from urllib.parse import urlsplit
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.contrib.settings.models import (
+    BaseGenericSetting,
+    BaseSiteSetting,
+    register_setting,
+)
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -73,6 +78,29 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+
+@register_setting(icon="doc-full")
+class DocumentSettings(BaseGenericSetting):
+    """Who may download the documents uploaded in the admin: signed-in people, unless a
+    document's collection (or one it sits in) is public."""
+
+    public_collections = models.ManyToManyField(
+        "wagtailcore.Collection",
+        blank=True,
+        related_name="+",
+        verbose_name=_("public collections"),
+        help_text=_(
+            "Anyone with the link may download the documents in these collections and in "
+            "the collections inside them, without signing in. Every other document is for "
+            "signed-in people only."
+        ),
+    )
+
+    panels = [FieldPanel("public_collections", widget=forms.CheckboxSelectMultiple)]
+
+    class Meta:
+        verbose_name = _("document access")
 
 
 def validate_url_patterns(value: str) -> None:

@@ -1,6 +1,7 @@
-"""Reads about the social media policy, for the apps that ask people to acknowledge it."""
+"""Reads about the social media policy, for the apps that ask people to acknowledge it,
+and about who may download a document."""
 
-from .models import PolicyPage, PolicyQuestion, PolicyVersion
+from .models import DocumentSettings, PolicyPage, PolicyQuestion, PolicyVersion
 
 
 def policy_page_live() -> PolicyPage | None:
@@ -23,3 +24,13 @@ def policy_questions(*, page: PolicyPage) -> list[PolicyQuestion]:
     """The understanding check of the published ``page``, in the editor's order (one
     query)."""
     return list(PolicyQuestion.objects.filter(page_id=page.pk).order_by("sort_order", "pk"))
+
+
+def document_is_public(*, document, request=None) -> bool:
+    """Whether anyone may download ``document``: its collection, or one it sits in, is
+    marked public in the document access settings (two queries, the settings cached on
+    ``request``)."""
+    settings = DocumentSettings.load(request_or_site=request)
+    paths = list(settings.public_collections.values_list("path", flat=True))
+    collection_path = document.collection.path
+    return any(collection_path.startswith(path) for path in paths)

@@ -1,8 +1,11 @@
+from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Platform
+from .selectors import document_is_public
 
 
 class PlatformViewSet(SnippetViewSet):
@@ -16,3 +19,16 @@ class PlatformViewSet(SnippetViewSet):
 
 
 register_snippet(PlatformViewSet)
+
+
+@hooks.register("before_serve_document")
+def documents_for_signed_in_people(document, request):
+    """Documents are for signed-in people unless their collection is public: anyone else
+    is sent to log in first (and comes back to the document). Wagtail's own collection
+    privacy (groups, a password) still applies on top."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return None
+    if document_is_public(document=document, request=request):
+        return None
+    return redirect_to_login(request.get_full_path())

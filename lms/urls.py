@@ -1,11 +1,13 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import media, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -34,10 +36,12 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Wagtail's renditions and avatars, in every environment (not documents, not originals:
+# see lms/media.py). A MEDIA_URL on another host (object storage) is served from there.
+if settings.MEDIA_URL.startswith("/"):
+    urlpatterns += [
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media.media_file)
+    ]
 
 urlpatterns += [
     # Wagtail's front-end log-in (a password-only form) and its shared-password page check

@@ -7,6 +7,7 @@ import logging
 import tempfile
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -15,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from competencies.models import Competency
 from core.exports import write_csv, write_xlsx
+from core.files import storage_orphans_delete
 
 from .filters import ReportFilterForm
-from .models import ReportExport
+from .models import EXPORT_FOLDER, ReportExport
 from .scope import Scope, UnitTree, report_scope
 from .selectors import allowed_units, people_levels, population
 from .tables import people_header, people_rows
@@ -137,10 +139,20 @@ def _failed(export: ReportExport, message: str, *, now: datetime) -> ReportExpor
 
 
 def exports_expired_delete(*, now: datetime) -> int:
-    """Delete expired exports and their files; returns how many."""
+    """Delete expired exports and their files, then any file under ``exports/`` no export
+    names (a build that crashed, a person deleted with their exports) once older than the
+    grace period; returns how many exports were deleted."""
     expired = list(ReportExport.objects.filter(expires_at__lte=now))
     for export in expired:
         if export.file:
             export.file.delete(save=False)
         export.delete()
+    storage_orphans_delete(
+        storage=ReportExport._meta.get_field("file").storage,
+        folder=EXPORT_FOLDER,
+        referenced=lambda batch: ReportExport.objects.filter(file__in=batch).values_list(
+            "file", flat=True
+        ),
+        older_than=now - timedelta(hours=settings.SPOKE_PRIVATE_ORPHAN_GRACE_HOURS),
+    )
     return len(expired)

@@ -42,9 +42,12 @@ class ReportSettings(BaseGenericSetting):
         verbose_name = _("report settings")
 
 
+EXPORT_FOLDER = "exports"
+
+
 def export_path(instance, filename: str) -> str:
     """A random name: the file is found through its row, never guessed."""
-    return f"exports/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
+    return f"{EXPORT_FOLDER}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
 
 
 class ReportExport(TimeStampedModel):

@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication (the admin's larger limit depends on who asks), before anything
+    # reads the body.
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.security_headers.SecurityHeadersMiddleware",
     "people.middleware.PersonTimeZoneMiddleware",
@@ -198,6 +201,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.tasks.deferred_tasks_requeue_task",
         "schedule": 60.0,
     },
+    # Screenshots replaced, removed, or left in drafts nobody touched for
+    # SPOKE_DRAFT_SCREENSHOT_RETENTION_DAYS; private files no row points at.
+    "practice-screenshots-clean": {
+        "task": "assessments.tasks.screenshots_clean",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Report exports are kept for a day for whoever asked; then they go, with their files.
     "reports-exports-expire": {
         "task": "reports.tasks.report_exports_expire",
@@ -295,6 +304,32 @@ STORAGES = {
     "private": PRIVATE_STORAGE,
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Uploaded images and documents are served through lms.media (renditions and avatars
+# only) and Wagtail's document view (which checks who asks); see docs/running.md.
+SPOKE_PUBLIC_MEDIA_FOLDERS = ["images", "avatar_images"]
+SPOKE_MEDIA_CACHE_SECONDS = 60 * 60 * 24
+
+# --- Request and upload size ------------------------------------------------------------
+# Bodies over these are refused with a 413 before Django reads them
+# (core.middleware.RequestSizeLimitMiddleware): learners' pages take a 5 MB screenshot and
+# a 200,000-character reflection; the Wagtail admin takes images and documents.
+SPOKE_MAX_REQUEST_BYTES = env.int("SPOKE_MAX_REQUEST_BYTES", default=7 * 1024 * 1024)
+SPOKE_MAX_ADMIN_REQUEST_BYTES = env.int("SPOKE_MAX_ADMIN_REQUEST_BYTES", default=64 * 1024 * 1024)
+SPOKE_ADMIN_REQUEST_PATHS = ["/admin/", "/django-admin/"]
+# The form fields of one request, files apart (a reflection of 200,000 characters is at
+# most 800 KB of UTF-8, a page's StreamField a few hundred KB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Wagtail's image uploads: a 24-36 megapixel camera photo passes; each decoded original
+# takes about 4 bytes a pixel while renditions are made.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+
+# --- Clean-up of learners' files --------------------------------------------------------
+# Screenshots of drafts nobody has touched for this many days are deleted (the draft
+# stays); files in private storage that no row points at are deleted once older than the
+# grace period (so an upload being saved is never taken).
+SPOKE_DRAFT_SCREENSHOT_RETENTION_DAYS = env.int("SPOKE_DRAFT_SCREENSHOT_RETENTION_DAYS", default=30)
+SPOKE_PRIVATE_ORPHAN_GRACE_HOURS = 24
 
 # --- Wagtail ----------------------------------------------------------------------------
 
@@ -302,6 +337,10 @@ WAGTAIL_SITE_NAME = "Spoke"
 WAGTAILADMIN_BASE_URL = env.str("SPOKE_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
+# Documents always go through Wagtail's view, which runs cms.wagtail_hooks'
+# before_serve_document (signed-in people only unless the collection is public), whatever
+# the storage: never a redirect to the file's own URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # One way in: passwords are typed, reset and changed only on allauth's pages, where
 # two-factor authentication, rate limits, e-mail verification and the domain rule apply.

@@ -4,6 +4,7 @@ Links and reflections come from a corpus in ``corpus/`` that grows with every ne
 images are built here with Pillow (see ``corpus/reflections/README.txt`` for the markers).
 """
 
+import contextlib
 import io
 import re
 import struct
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image, ImageCms
+from PIL import ExifTags, Image, ImageCms, ImageFile
 
 from assessments import evidence
 from assessments.evidence import (
@@ -342,9 +343,11 @@ def test_empty_file_is_refused():
         (400, 15, "image_too_small"),
         (20_000, 20_000, "image_too_large"),  # Pillow's own bomb error
         (10_000, 10_000, "image_too_large"),  # Pillow's bomb warning, turned into an error
-        (7_000, 7_000, "image_too_large"),  # under Pillow's line, over our 40 megapixels
-        (12_001, 16, "image_too_large"),  # one side too long
-        (16, 12_001, "image_too_large"),
+        (7_000, 7_000, "image_too_large"),  # under Pillow's line, over our 16.8 megapixels
+        (12_000, 3_333, "image_too_large"),  # the 40-megapixel PNG that took 300 MB
+        (4_097, 4_096, "image_too_large"),  # one pixel over 2**24
+        (8_193, 16, "image_too_large"),  # one side too long
+        (16, 8_193, "image_too_large"),
         (0xFFFFFFFF, 0xFFFFFFFF, "image_too_large"),  # more than a PNG may even claim
     ],
 )
@@ -353,6 +356,106 @@ def test_picture_size_is_checked_from_the_header(width, height, code):
     started = time.perf_counter()
     assert _error(screenshot_process, _upload(_png_header(width, height))).code == code
     assert time.perf_counter() - started < 1
+
+
+@contextlib.contextmanager
+def no_decoding():
+    """Fail the test if any picture's pixels are decoded inside the block."""
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError(f"pixels of a {self.size} picture were decoded")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Image.Image, "load", refuse)
+        patch.setattr(ImageFile.ImageFile, "load", refuse)
+        yield
+
+
+def _tiny(mode: str, size: tuple[int, int]) -> bytes:
+    """A real, complete PNG of ``size`` that weighs a few KB (one colour compresses well)."""
+    return _encode(Image.new(mode, size), "PNG", optimize=True)
+
+
+@pytest.mark.parametrize(
+    ("mode", "size"),
+    [("1", (12_000, 3_333)), ("P", (12_000, 3_333)), ("1", (4_097, 4_096)), ("P", (8_193, 64))],
+)
+def test_a_light_file_of_a_huge_picture_is_refused_before_decoding(mode, size):
+    """A 1-bit or palette PNG of a few KB that would decode to hundreds of MB is refused
+    from its header: no pixel is ever decoded."""
+    data = _tiny(mode, size)
+    assert len(data) < 64 * 1024
+    with no_decoding():
+        error = _error(screenshot_process, _upload(data))
+    assert error.code == "image_too_large"
+    assert f"{size[0]} by {size[1]} pixels" in error.messages[0]
+    assert "8192 pixels a side and 16.8 megapixels" in error.messages[0]
+
+
+def test_the_no_decoding_spy_catches_a_decode():
+    """The spy above does see a picture being decoded (so its silence means something)."""
+    data = _tiny("1", (64, 64))
+    with no_decoding(), pytest.raises(AssertionError, match="decoded"):
+        screenshot_process(_upload(data))
+
+
+def test_the_largest_allowed_picture_is_accepted():
+    """A 4096 x 4096 (2**24 pixels) colour picture, the budget exactly, passes."""
+    result = screenshot_process(_upload(_tiny("RGB", (4_096, 4_096))))
+    assert (result.width, result.height) == (4_096, 4_096)
+
+
+@pytest.mark.parametrize(
+    ("mode", "pixel_bytes"),
+    [("1", 1), ("L", 1), ("P", 4), ("LA", 4), ("RGB", 4), ("RGBA", 4), ("I;16", 4), ("I", 4)],
+)
+def test_decoded_size_counts_what_pillow_holds(mode, pixel_bytes):
+    """The decoded size is width x height x bytes a pixel takes in memory, including the
+    conversion to RGB a palette or 16-bit picture goes through."""
+    assert evidence.decoded_bytes(mode, 100, 30) == 100 * 30 * pixel_bytes
+
+
+def test_the_decoded_budget_refuses_colour_where_grey_would_pass(monkeypatch):
+    """Under a 1 MiB budget a 1024 x 512 colour picture (2 MiB decoded) is refused from its
+    header, while the same size in grey (0.5 MiB) passes."""
+    monkeypatch.setattr(evidence, "MAX_SCREENSHOT_DECODED_BYTES", 1024 * 1024)
+    colour, grey = _tiny("RGB", (1024, 512)), _tiny("L", (1024, 512))
+    with no_decoding():
+        assert _error(screenshot_process, _upload(colour)).code == "image_too_large"
+    assert screenshot_process(_upload(grey)).width == 1024
+
+
+def _png_with_ihdr(ihdr: bytes) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    "ihdr",
+    [
+        struct.pack(">IIBBBBB", 0, 0, 8, 2, 0, 0, 0),  # no pixels at all
+        struct.pack(">IIBBBBB", 64, 64, 7, 2, 0, 0, 0),  # a bit depth PNG does not have
+        struct.pack(">IIBBBBB", 64, 64, 8, 5, 0, 0, 0),  # a colour type PNG does not have
+        struct.pack(">II", 64, 64),  # a header cut short
+        b"",  # an empty header
+    ],
+    ids=["zero-size", "bit-depth", "colour-type", "short", "empty"],
+)
+def test_malformed_headers_are_refused_without_decoding(ihdr):
+    """A PNG header that makes no sense is refused as not a picture, before decoding."""
+    data = _png_with_ihdr(ihdr)
+    with no_decoding():
+        error = _error(screenshot_process, _upload(data))
+    assert error.code in {"invalid_image", "image_too_small"}
 
 
 def test_small_but_allowed_picture_is_accepted():

@@ -293,3 +293,57 @@ def test_image_matches_the_project():
     assert "collectstatic --noinput" in DOCKERFILE
     ignored = (BASE_DIR / ".dockerignore").read_text().split()
     assert {".env", ".venv", "var", ".git"} <= set(ignored)
+
+
+def _mounts(name: str) -> dict[str, str]:
+    """The named volumes a service mounts, by the path inside the container."""
+    mounts = {}
+    for volume in SERVICES[name].get("volumes", []):
+        source, target, *_mode = volume.split(":")
+        mounts[target] = source
+    return mounts
+
+
+@pytest.mark.parametrize(
+    ("env_name", "setting"),
+    [("DJANGO_MEDIA_ROOT", "MEDIA_ROOT"), ("SPOKE_PRIVATE_MEDIA_ROOT", "SPOKE_PRIVATE_MEDIA_ROOT")],
+)
+def test_web_and_worker_share_the_upload_volumes(env_name, setting):
+    """Uploads (media) and private files (screenshots, exports) live on named volumes that
+    web and worker both mount at the folder the settings read from the environment, so they
+    survive a redeploy and an export the worker writes is the one the web app serves."""
+    assert env_name in base_settings_env_names(), f"the settings do not read {env_name}"
+    sources = set()
+    for name in ("web", "worker"):
+        path = SERVICES[name]["environment"][env_name]
+        assert path.startswith("/app/var/"), (name, path)
+        volume = _mounts(name).get(path)
+        assert volume, f"{name} keeps {setting} ({path}) inside the container"
+        assert volume in COMPOSE["volumes"], volume
+        sources.add(volume)
+    assert len(sources) == 1, f"web and worker mount different volumes for {setting}"
+    assert f"{env_name}={SERVICES['web']['environment'][env_name]}" in DOCKERFILE
+
+
+def test_private_and_media_volumes_are_distinct():
+    """Private files never share a volume (or a folder) with the public media."""
+    env = SERVICES["web"]["environment"]
+    media, private = env["DJANGO_MEDIA_ROOT"], env["SPOKE_PRIVATE_MEDIA_ROOT"]
+    assert not private.startswith(media.rstrip("/") + "/")
+    assert private != media
+    assert _mounts("web")[media] != _mounts("web")[private]
+
+
+def test_the_image_creates_the_upload_folders_for_its_user():
+    """The image makes the media and private folders and gives them to its user, so a new
+    named volume starts with the right owner."""
+    env = SERVICES["web"]["environment"]
+    (mkdir,) = re.findall(r"mkdir -p ([^\\&\n]+)", DOCKERFILE)
+    assert {env["DJANGO_MEDIA_ROOT"], env["SPOKE_PRIVATE_MEDIA_ROOT"]} <= set(mkdir.split())
+    assert re.search(r"chown -R spoke:spoke /app/var\b", DOCKERFILE)
+
+
+def base_settings_env_names() -> set[str]:
+    """The environment variables lms/settings/base.py reads."""
+    source = (BASE_DIR / "lms" / "settings" / "base.py").read_text()
+    return set(re.findall(r"env(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]*)\"", source))

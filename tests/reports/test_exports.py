@@ -203,6 +203,23 @@ def test_an_expired_export_is_gone(as_hr, hr_person, company):
     assert not ReportExport.objects.exists()
 
 
+def test_export_files_no_row_names_are_deleted_after_the_grace_period(hr_person, company):
+    """The hourly expiry also deletes files under exports/ that no export names once a day
+    old (a crashed build), and keeps a young one (a build being saved) and named ones."""
+    export = ReportExport.objects.create(
+        owner=hr_person, report=exports.PEOPLE, params={}, format="csv"
+    )
+    export_build(export_id=export.pk, now=timezone.now())
+    export.refresh_from_db()
+    storage = ReportExport._meta.get_field("file").storage
+    stray = storage.save("exports/stray.csv", io.BytesIO(b"a,b\n"))
+    assert exports_expired_delete(now=timezone.now() + timedelta(hours=23)) == 0
+    assert storage.exists(stray)
+    assert exports_expired_delete(now=timezone.now() + timedelta(hours=25)) == 1  # it expired
+    assert not storage.exists(stray)
+    assert not storage.exists(export.file.name)
+
+
 @pytest.mark.parametrize(
     "data",
     [
