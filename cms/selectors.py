@@ -1,4 +1,7 @@
-"""Reads about the social media policy, for the apps that ask people to acknowledge it."""
+"""Reads about the social media policy, for the apps that ask people to acknowledge it, and
+the company's time zone."""
+
+import zoneinfo
 
 from .models import PolicyPage, PolicyQuestion, PolicyVersion
 
@@ -23,3 +26,17 @@ def policy_questions(*, page: PolicyPage) -> list[PolicyQuestion]:
     """The understanding check of the published ``page``, in the editor's order (one
     query)."""
     return list(PolicyQuestion.objects.filter(page_id=page.pk).order_by("sort_order", "pk"))
+
+
+def company_zone(*, request=None) -> zoneinfo.ZoneInfo:
+    """The company's time zone (``SiteSettings.time_zone``) for ``request``'s site, or for
+    the default site when there is no request (tasks, commands). Reads only, never
+    creates the settings row; UTC when no site or setting is set up."""
+    from wagtail.models import Site
+
+    from .models import SiteSettings
+
+    site = Site.find_for_request(request) if request is not None else None
+    rows = SiteSettings.objects.all()
+    rows = rows.filter(site=site) if site is not None else rows.filter(site__is_default_site=True)
+    return SiteSettings(time_zone=rows.values_list("time_zone", flat=True).first() or "UTC").zone
