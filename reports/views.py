@@ -25,13 +25,14 @@ from cms.selectors import company_zone
 from competencies.models import Competency
 from core.errors import error_text
 from core.exports import csv_response, xlsx_response
+from people.roles import user_is_manager
 
 from . import tables
 from .charts import adoption_multiples, hub_map
 from .exports import INLINE_ROWS, export_request, people_chunks
 from .filters import ReportFilterForm, ReportFilters
 from .models import ReportExport, ReportSettings
-from .scope import Scope, UnitTree, report_scope
+from .scope import Scope, UnitTree, report_scope, reports_of
 from .selectors import (
     adoption,
     allowed_units,
@@ -42,6 +43,7 @@ from .selectors import (
     population,
     readiness,
 )
+from .team import person_for_viewer, person_page, team_lines, team_people
 
 FORMATS = ("csv", "xlsx")
 PEOPLE_PER_PAGE = 50
@@ -447,3 +449,61 @@ def export_download(request, pk: int):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return _private(response)
+
+
+# --- A manager's team and the page of one person on it -------------------------------------
+
+TEAM_PER_PAGE = 25
+
+
+@login_required
+@require_GET
+def team(request):
+    """A manager's people (directly and below): current cohorts and progress, practice to
+    do, late or waiting for review, levels, roster tier and last activity, 25 to a page.
+    Not a manager: 404."""
+    if not user_is_manager(request.user):
+        raise Http404
+    zone = company_zone(request=request)
+    people = team_people(manager=request.user)
+    page = Paginator(people, TEAM_PER_PAGE).get_page(request.GET.get("p"))
+    with timezone.override(zone):
+        return _private(
+            render(
+                request,
+                "reports/team.html",
+                {
+                    "title": _("Your team"),
+                    "page": page,
+                    "lines": team_lines(people=list(page.object_list), now=timezone.now()),
+                    "zone": zone,
+                },
+            )
+        )
+
+
+@login_required
+@require_GET
+def person(request, pk: int):
+    """One person's courses, attempts (their states, never what they wrote), competency
+    history and upcoming sessions: for their managers (direct or above) and HR. Anyone
+    else gets 404, as if the person did not exist."""
+    found = person_for_viewer(viewer=request.user, pk=pk)
+    if found is None:
+        raise Http404
+    zone = company_zone(request=request)
+    with timezone.override(zone):
+        return _private(
+            render(
+                request,
+                "reports/person.html",
+                {
+                    "title": found.display_name,
+                    "person": found,
+                    "page": person_page(person=found, now=timezone.now()),
+                    "is_their_manager": user_is_manager(request.user)
+                    and found.pk in reports_of(manager=request.user),
+                    "zone": zone,
+                },
+            )
+        )
