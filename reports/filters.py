@@ -59,9 +59,11 @@ class ReportFilters:
         page and the header of a download."""
         lines = [(str(_("Unit")), self.unit.name if self.unit else str(_("All units")))]
         if not self.fields or "course" in self.fields:
-            lines.append((str(_("Course")), self.course.title if self.course else str(_("All"))))
+            course = self.course.title if self.course else str(_("All courses"))
+            lines.append((str(_("Course")), course))
         if not self.fields or "cohort" in self.fields:
-            lines.append((str(_("Cohort")), self.cohort.name if self.cohort else str(_("All"))))
+            cohort = self.cohort.name if self.cohort else str(_("All cohorts"))
+            lines.append((str(_("Cohort")), cohort))
         if "start" in self.fields:
             lines.append(
                 (str(_("From")), self.start.isoformat() if self.start else str(_("the start")))
@@ -112,10 +114,16 @@ class ReportFilterForm(forms.Form):
         error_messages={"invalid_choice": _("There is no such unit among the people you see.")},
     )
     course = forms.ModelChoiceField(
-        label=_("Course"), required=False, queryset=CoursePage.objects.none()
+        label=_("Course"),
+        required=False,
+        queryset=CoursePage.objects.none(),
+        empty_label=_("All courses"),
     )
     cohort = forms.ModelChoiceField(
-        label=_("Cohort"), required=False, queryset=Cohort.objects.none()
+        label=_("Cohort"),
+        required=False,
+        queryset=Cohort.objects.none(),
+        empty_label=_("All cohorts"),
     )
     start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)

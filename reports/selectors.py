@@ -68,14 +68,10 @@ def population(*, scope: Scope, filters: ReportFilters, tree: UnitTree) -> Query
 
 
 def people_units(*, scope: Scope) -> set[int] | None:
-    """The units where a manager's people are (None for HR: every unit). One query."""
-    if scope.people is None:
+    """The units where a manager's people are (None for HR: every unit)."""
+    if scope.units is None:
         return None
-    return set(
-        User.objects.filter(pk__in=scope.people, unit__isnull=False)
-        .values_list("unit_id", flat=True)
-        .distinct()
-    )
+    return {unit for unit in scope.units if unit is not None}
 
 
 def allowed_units(*, scope: Scope, tree: UnitTree) -> set[int]:
@@ -99,10 +95,7 @@ def default_anchor(*, scope: Scope, tree: UnitTree, visible: set[int]) -> Busine
     if units is None:
         roots = tree.children.get(None, [])
         return tree.units[roots[0]] if len(roots) == 1 else None
-    if not units or (
-        scope.people
-        and User.objects.filter(pk__in=scope.people, unit__isnull=True, is_active=True).exists()
-    ):
+    if not units or None in scope.units:
         return None
     chains = [[*(u.pk for u in tree.ancestors(pk)), pk] for pk in units if pk in tree.units]
     common = None
