@@ -183,15 +183,27 @@ def hub_map(report) -> HubMap | None:
         return None
     own = next((spoke for spoke in report.spokes if spoke.is_hub), None)
     grow = max(1.0, len(spokes) / 8)
-    rx, ry = round(250 * grow), round(170 * grow)
+    rx, ry = 250 * grow, 170 * grow
+    # One or two spokes sit beside the hub; more go round it from the top.
+    start = math.pi if len(spokes) <= 2 else -math.pi / 2
+    places = [
+        (
+            rx * math.cos(start + 2 * math.pi * index / len(spokes)),
+            ry * math.sin(start + 2 * math.pi * index / len(spokes)),
+        )
+        for index in range(len(spokes))
+    ]
+    # The drawing is as large as what is on it, plus a margin: nothing falls outside.
     margin = 12
-    width = 2 * (rx + CARD_WIDTH // 2 + margin)
-    height = 2 * (ry + CARD_HEIGHT // 2 + margin)
-    cx, cy = width / 2, height / 2
+    left = min([-HUB_RADIUS] + [x - CARD_WIDTH / 2 for x, _y in places]) - margin
+    right = max([HUB_RADIUS] + [x + CARD_WIDTH / 2 for x, _y in places]) + margin
+    top = min([-HUB_RADIUS] + [y - CARD_HEIGHT / 2 for _x, y in places]) - margin
+    bottom = max([HUB_RADIUS] + [y + CARD_HEIGHT / 2 for _x, y in places]) + margin
+    width, height = right - left, bottom - top
+    cx, cy = -left, -top
     cards = []
-    for index, spoke in enumerate(spokes):
-        angle = -math.pi / 2 + 2 * math.pi * index / len(spokes)
-        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
+    for spoke, (dx, dy) in zip(spokes, places, strict=True):
+        x, y = cx + dx, cy + dy
         cards.append(
             MapCard(
                 x=round(x - CARD_WIDTH / 2, 1),
@@ -216,8 +228,8 @@ def hub_map(report) -> HubMap | None:
         "nobody ready for a bad day. The table below gives every figure."
     ) % {"hub": hub_name, "count": len(spokes), "without": without, "nobody": nobody}
     return HubMap(
-        width=round(width),
-        height=round(height),
+        width=math.ceil(width),
+        height=math.ceil(height),
         cx=round(cx, 1),
         cy=round(cy, 1),
         radius=HUB_RADIUS,
