@@ -47,6 +47,7 @@ def test_hr_drills_into_a_unit_switches_the_level_and_exports(new_page, log_in, 
     page.get_by_role("link", name="Reports").first.click()
     page.get_by_role("link", name="Competency heat map").click()
     # The first view is the hub's spokes, the hub's own people and the total.
+    expect(page.locator("table.heatmap tbody tr")).to_have_count(4)
     assert list(_table(page)) == ["Alpha", "Beta", "Hub", "No unit"]
     expect(page.locator("#id_level")).to_have_value("2")  # the level in force: Practising
     page.locator("table.heatmap").get_by_role("link", name="Alpha", exact=True).click()
@@ -89,6 +90,7 @@ def test_a_manager_sees_only_their_team(new_page, log_in):
     log_in(page, email=manager.email, password=PASSWORD)
     page.goto("/reports/heatmap/")
     # Max's people are in Alpha and Alpha One: his first view is his own team.
+    expect(page.locator("table.heatmap tbody tr")).to_have_count(2)
     labels = list(_table(page))
     assert labels == ["Alpha One", "Alpha"]
     expect(page.locator("body")).not_to_contain_text("Beta")
