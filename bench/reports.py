@@ -53,7 +53,9 @@ def run(options) -> None:
         ("heat map, one unit", "reports:heatmap", {"unit": unit, "level": 3}),
         ("people behind the map, page 1", "reports:heatmap_people", {"unit": hub}),
         ("adoption (12 months)", "reports:adoption", {"unit": hub}),
+        ("adoption, first view", "reports:adoption", {}),
         ("crisis readiness", "reports:readiness", {"unit": hub}),
+        ("crisis readiness, first view", "reports:readiness", {}),
         ("hub and spoke", "reports:hub_and_spoke", {}),
         ("learning activity", "reports:activity", {}),
         ("heat map CSV", "reports:heatmap", {"unit": hub, "format": "csv"}),
@@ -61,16 +63,28 @@ def run(options) -> None:
         ("activity XLSX", "reports:activity", {"format": "xlsx"}),
         ("people of one unit, CSV", "reports:heatmap_people", {"unit": unit, "format": "csv"}),
     ]
+    someone = company.people[-1].pk
+    pages.append(("a person's page (HR)", "reports:person", {}, someone))
     header("page")
+    manager = Client()
+    manager.force_login(company.manager)
 
-    def fetch(name, query):
-        response = client.get(reverse(name), query, HTTP_HOST="testserver")
+    def fetch(name, query, pk=None, by=client):
+        url = reverse(name, args=[pk]) if pk else reverse(name)
+        response = by.get(url, query, HTTP_HOST="testserver")
         if getattr(response, "streaming", False):
             b"".join(response.streaming_content)
         assert response.status_code == 200, (name, query, response.status_code)
 
-    for label, name, query in pages:
-        measure(label, lambda name=name, query=query: fetch(name, query))
+    for label, name, query, *pk in pages:
+        measure(label, lambda name=name, query=query, pk=pk: fetch(name, query, *pk))
+    measure(
+        "team page, the top manager (page 1 of everyone)",
+        lambda: fetch("reports:team", {}, by=manager),
+    )
+    measure(
+        "adoption, the top manager's first view", lambda: fetch("reports:adoption", {}, by=manager)
+    )
 
     for file_format in ("csv", "xlsx"):
         export = ReportExport.objects.create(

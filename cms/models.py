@@ -1,3 +1,5 @@
+import zoneinfo
+from functools import cache
 from urllib.parse import urlsplit
 
 from django import forms
@@ -63,6 +65,12 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
+@cache
+def company_time_zone_choices() -> list[tuple[str, str]]:
+    names = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+    return [(name, name.replace("_", " ")) for name in names]
+
+
 @register_setting(icon="cog")
 class SiteSettings(BaseSiteSetting):
     """What the site says about the company that runs it."""
@@ -74,10 +82,26 @@ class SiteSettings(BaseSiteSetting):
         help_text=_("Where people write when they are stuck. Shown in the footer."),
     )
 
-    panels = [FieldPanel("company_name"), FieldPanel("help_email")]
+    time_zone = models.CharField(
+        _("company time zone"),
+        max_length=64,
+        default="UTC",
+        choices=company_time_zone_choices,
+        help_text=_("Reports count months, weeks and dates in this time zone, whoever reads them."),
+    )
+
+    panels = [FieldPanel("company_name"), FieldPanel("help_email"), FieldPanel("time_zone")]
 
     class Meta:
         verbose_name = _("site settings")
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The company's time zone (UTC if the stored name is no longer known)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
 
 
 @register_setting(icon="doc-full")

@@ -1,5 +1,7 @@
 """Reads about the social media policy, for the apps that ask people to acknowledge it,
-and about who may download a document."""
+about who may download a document, and the company's time zone."""
+
+import zoneinfo
 
 from .models import DocumentSettings, PolicyPage, PolicyQuestion, PolicyVersion
 
@@ -34,3 +36,17 @@ def document_is_public(*, document, request=None) -> bool:
     paths = list(settings.public_collections.values_list("path", flat=True))
     collection_path = document.collection.path
     return any(collection_path.startswith(path) for path in paths)
+
+
+def company_zone(*, request=None) -> zoneinfo.ZoneInfo:
+    """The company's time zone (``SiteSettings.time_zone``) for ``request``'s site, or for
+    the default site when there is no request (tasks, commands). Reads only, never
+    creates the settings row; UTC when no site or setting is set up."""
+    from wagtail.models import Site
+
+    from .models import SiteSettings
+
+    site = Site.find_for_request(request) if request is not None else None
+    rows = SiteSettings.objects.all()
+    rows = rows.filter(site=site) if site is not None else rows.filter(site__is_default_site=True)
+    return SiteSettings(time_zone=rows.values_list("time_zone", flat=True).first() or "UTC").zone

@@ -93,9 +93,12 @@ class _Echo:
         return value
 
 
-def _csv_lines(header: Row, rows: Iterable[Row]) -> Iterator[str]:
+def _csv_lines(header: Row, rows: Iterable[Row], preamble: Iterable[Row] = ()) -> Iterator[str]:
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    yield BOM + writer.writerow([csv_safe(cell) for cell in header])
+    lines = [writer.writerow([csv_safe(cell) for cell in line]) for line in preamble]
+    if lines:
+        lines.append(writer.writerow([]))  # a blank line between the block and the table
+    yield BOM + "".join(lines) + writer.writerow([csv_safe(cell) for cell in header])
     for row in rows:
         yield writer.writerow([csv_safe(cell) for cell in row])
 
@@ -107,19 +110,24 @@ def _attachment(response, filename: str):
     return response
 
 
-def csv_response(filename: str, header: Row, rows: Iterable[Row]) -> StreamingHttpResponse:
+def csv_response(
+    filename: str, header: Row, rows: Iterable[Row], *, preamble: Iterable[Row] = ()
+) -> StreamingHttpResponse:
     """A CSV download (UTF-8 with a byte-order mark, so Excel reads accents right),
-    streamed row by row."""
+    streamed row by row. ``preamble`` rows (what the file holds: filters, dates) come
+    first, then a blank line, then the header and the rows."""
     response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in _csv_lines(header, rows)),
+        (line.encode("utf-8") for line in _csv_lines(header, rows, preamble)),
         content_type=CSV_CONTENT_TYPE,
     )
     return _attachment(response, filename)
 
 
-def write_csv(handle: BinaryIO, header: Row, rows: Iterable[Row]) -> None:
+def write_csv(
+    handle: BinaryIO, header: Row, rows: Iterable[Row], *, preamble: Iterable[Row] = ()
+) -> None:
     """The same CSV as :func:`csv_response`, written to a file opened in binary mode."""
-    for line in _csv_lines(header, rows):
+    for line in _csv_lines(header, rows, preamble):
         handle.write(line.encode("utf-8"))
 
 
@@ -145,23 +153,41 @@ def _xlsx_cell(sheet, value: Any):
     return cell
 
 
-def write_xlsx(handle: BinaryIO, title: Any, header: Row, rows: Iterable[Row]) -> None:
-    """A one-sheet workbook, header first, written to a file opened in binary mode."""
+def write_xlsx(
+    handle: BinaryIO,
+    title: Any,
+    header: Row,
+    rows: Iterable[Row],
+    *,
+    about: tuple[Any, Iterable[Row]] | None = None,
+) -> None:
+    """A workbook, header first, written to a file opened in binary mode. ``about`` is
+    a second sheet (a title and its rows: what the file holds), after the table's."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(title))
     sheet.append([_xlsx_cell(sheet, value) for value in header])
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
+    if about is not None:
+        about_title, about_rows = about
+        notes = workbook.create_sheet(title=_sheet_title(about_title))
+        for row in about_rows:
+            notes.append([_xlsx_cell(notes, value) for value in row])
     workbook.save(handle)
 
 
 def xlsx_response(
-    filename: str, sheet_title: Any, header: Row, rows: Iterable[Row]
+    filename: str,
+    sheet_title: Any,
+    header: Row,
+    rows: Iterable[Row],
+    *,
+    about: tuple[Any, Iterable[Row]] | None = None,
 ) -> FileResponse:
-    """An XLSX download with one sheet."""
+    """An XLSX download: the table's sheet, and ``about`` as a second one if given."""
     # The response closes the file once it is sent.
     handle = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115
-    write_xlsx(handle, sheet_title, header, rows)
+    write_xlsx(handle, sheet_title, header, rows, about=about)
     handle.seek(0)
     response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE)
     return _attachment(response, filename)

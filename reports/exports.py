@@ -22,7 +22,7 @@ from .filters import ReportFilterForm
 from .models import EXPORT_FOLDER, ReportExport
 from .scope import Scope, UnitTree, report_scope
 from .selectors import allowed_units, people_levels, population
-from .tables import people_header, people_rows
+from .tables import about_rows, people_header, people_rows
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +41,15 @@ def people_export_plan(*, scope: Scope, params: dict):
     query = QueryDict(mutable=True)
     for key, value in params.items():
         query[key] = value
+    from cms.selectors import company_zone
+
     form = ReportFilterForm(
-        query, scope=scope, tree=tree, allowed_units=allowed_units(scope=scope, tree=tree)
+        query,
+        scope=scope,
+        tree=tree,
+        allowed_units=allowed_units(scope=scope, tree=tree),
+        report=PEOPLE,
+        zone=company_zone(),
     )
     if not form.is_valid():
         raise ValidationError(
@@ -55,12 +62,14 @@ def people_export_plan(*, scope: Scope, params: dict):
     return people, competencies, filters
 
 
-def people_chunks(people, *, competencies, as_of: datetime):
-    """The people's rows, ``CHUNK`` people at a time (two queries per chunk)."""
+def people_chunks(people, *, competencies, as_of: datetime, zone=None):
+    """The people's rows, ``CHUNK`` people at a time (two queries per chunk); dates in
+    the company's time zone ``zone``."""
     ids = list(people.order_by("last_name", "first_name", "pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = people.model.objects.filter(pk__in=ids[start : start + CHUNK])
-        yield len(ids), people_rows(people_levels(chunk, competencies=competencies, as_of=as_of))
+        levels = people_levels(chunk, competencies=competencies, as_of=as_of)
+        yield len(ids), people_rows(levels, zone=zone)
 
 
 def export_request(*, user, params: dict, file_format: str) -> ReportExport:
@@ -95,14 +104,16 @@ def export_build(*, export_id: int, now: datetime) -> ReportExport | None:
             raise PermissionDenied
         people, competencies, filters = people_export_plan(scope=scope, params=export.params)
         header = people_header(competencies)
+        about = about_rows(title=str(_("People and their levels")), filters=filters, built_at=now)
         with tempfile.TemporaryFile() as handle:
-            rows = _tracked_rows(
-                export, people_chunks(people, competencies=competencies, as_of=filters.end_at)
+            chunks = people_chunks(
+                people, competencies=competencies, as_of=filters.end_at, zone=filters.zone
             )
+            rows = _tracked_rows(export, chunks)
             if export.format == ReportExport.Format.CSV:
-                write_csv(handle, header, rows)
+                write_csv(handle, header, rows, preamble=about)
             else:
-                write_xlsx(handle, _("People"), header, rows)
+                write_xlsx(handle, _("People"), header, rows, about=(_("About"), about))
             handle.seek(0)
             export.file.save(f"people.{export.format}", File(handle), save=False)
     except (PermissionDenied, ValidationError) as error:

@@ -5,8 +5,9 @@ malformed value, a unit outside the viewer's scope or dates in the wrong order g
 clear error on the page and the report is not drawn, so nothing outside the scope leaks.
 """
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 
 from django import forms
 from django.utils import timezone
@@ -32,19 +33,48 @@ class ReportFilters:
     start: date | None = None
     end: date | None = None
     level: int = Level.PRACTISING
+    # The company's time zone: days and months of the period are the company's, whoever
+    # reads the report and wherever the server runs.
+    zone: zoneinfo.ZoneInfo = field(default=UTC, compare=False)
+    # The filters this report takes (the others do not change it): see ``REPORT_FIELDS``.
+    fields: tuple[str, ...] = field(default=(), compare=False)
+    now: datetime | None = field(default=None, compare=False)
 
     @property
     def end_at(self) -> datetime:
-        """The end of the period as an aware moment (now when no end is given)."""
+        """The end of the period as an aware moment in the company's time zone (now when
+        no end is given)."""
         if self.end is None:
-            return timezone.now()
-        return timezone.make_aware(datetime.combine(self.end, time.max))
+            return (self.now or timezone.now()).astimezone(self.zone)
+        return datetime.combine(self.end, time.max, tzinfo=self.zone)
 
     @property
     def start_at(self) -> datetime | None:
         if self.start is None:
             return None
-        return timezone.make_aware(datetime.combine(self.start, time.min))
+        return datetime.combine(self.start, time.min, tzinfo=self.zone)
+
+    def describe(self) -> list[tuple[str, str]]:
+        """The filters in force, as (label, value) pairs in words: for the caption on the
+        page and the header of a download."""
+        lines = [(str(_("Unit")), self.unit.name if self.unit else str(_("All units")))]
+        if not self.fields or "course" in self.fields:
+            course = self.course.title if self.course else str(_("All courses"))
+            lines.append((str(_("Course")), course))
+        if not self.fields or "cohort" in self.fields:
+            cohort = self.cohort.name if self.cohort else str(_("All cohorts"))
+            lines.append((str(_("Cohort")), cohort))
+        if "start" in self.fields:
+            lines.append(
+                (str(_("From")), self.start.isoformat() if self.start else str(_("the start")))
+            )
+            lines.append((str(_("To")), self.end_at.date().isoformat()))
+        else:
+            lines.append((str(_("As of")), self.end_at.date().isoformat()))
+        if "level" in self.fields:
+            lines.append((str(_("Level")), str(Level(self.level).label)))
+        lines.append((str(_("Time zone")), str(self.zone)))
+        return lines
 
     def query(self, **changes) -> dict[str, str]:
         """The filters as query-string values, with ``changes`` applied (None drops one)."""
@@ -56,8 +86,23 @@ class ReportFilters:
             "end": self.end.isoformat() if self.end else None,
             "level": self.level,
         }
+        if self.fields:
+            values = {key: value for key, value in values.items() if key in self.fields}
         values.update(changes)
         return {key: str(value) for key, value in values.items() if value not in (None, "")}
+
+
+# The filters each report takes: only those that change its numbers. Reports that read
+# levels "as of" a moment take the end of the period only; the heat map alone has a level.
+AS_OF = ("unit", "course", "cohort", "end")
+REPORT_FIELDS = {
+    "heatmap": (*AS_OF, "level"),
+    "people": AS_OF,
+    "adoption": AS_OF,
+    "readiness": AS_OF,
+    "hub_and_spoke": AS_OF,
+    "activity": ("unit", "course", "cohort", "start", "end"),
+}
 
 
 class ReportFilterForm(forms.Form):
@@ -69,10 +114,16 @@ class ReportFilterForm(forms.Form):
         error_messages={"invalid_choice": _("There is no such unit among the people you see.")},
     )
     course = forms.ModelChoiceField(
-        label=_("Course"), required=False, queryset=CoursePage.objects.none()
+        label=_("Course"),
+        required=False,
+        queryset=CoursePage.objects.none(),
+        empty_label=_("All courses"),
     )
     cohort = forms.ModelChoiceField(
-        label=_("Cohort"), required=False, queryset=Cohort.objects.none()
+        label=_("Cohort"),
+        required=False,
+        queryset=Cohort.objects.none(),
+        empty_label=_("All cohorts"),
     )
     start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
@@ -84,9 +135,32 @@ class ReportFilterForm(forms.Form):
         empty_value=Level.PRACTISING,
     )
 
-    def __init__(self, data, *, scope: Scope, tree: UnitTree, allowed_units: set[int]):
+    def __init__(
+        self,
+        data,
+        *,
+        scope: Scope,
+        tree: UnitTree,
+        allowed_units: set[int],
+        report: str = "",
+        zone: zoneinfo.ZoneInfo = UTC,
+        now: datetime | None = None,
+    ):
+        # The level in force shows in its control: a missing level is the default one,
+        # not the first in the list (which the browser would send on the next "Show").
+        data = data.copy() if data is not None else {}
+        if not data.get("level"):
+            data["level"] = str(Level.PRACTISING)
         super().__init__(data)
-        self.scope, self.tree = scope, tree
+        self.scope, self.tree, self.zone, self.now = scope, tree, zone, now
+        self.report_fields = REPORT_FIELDS.get(report, ())
+        if self.report_fields:
+            for name in list(self.fields):
+                if name not in self.report_fields:
+                    del self.fields[name]
+            if "start" not in self.report_fields:
+                self.fields["end"].label = _("As of")
+                self.fields["end"].help_text = _("Levels as they stood at the end of this day.")
         depth: dict[int, int] = {}
 
         def walk(parent, level):
@@ -135,4 +209,7 @@ class ReportFilterForm(forms.Form):
             start=data.get("start"),
             end=data.get("end"),
             level=data.get("level") or Level.PRACTISING,
+            zone=self.zone,
+            fields=self.report_fields,
+            now=self.now,
         )

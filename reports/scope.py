@@ -7,6 +7,7 @@ person ids, which the selectors turn into ``WHERE`` clauses.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from people.models import BusinessUnit, User
 from people.roles import user_is_hr, user_is_manager
@@ -22,6 +23,19 @@ class Scope:
     @property
     def is_everyone(self) -> bool:
         return self.people is None
+
+    @cached_property
+    def units(self) -> frozenset[int | None] | None:
+        """The units a manager's people are in (None among them when some have no unit),
+        read once per request however many times a page asks; None for HR (everyone)."""
+        if self.people is None:
+            return None
+        return frozenset(
+            User.objects.filter(pk__in=self.people, is_active=True)
+            .order_by()
+            .values_list("unit_id", flat=True)
+            .distinct()
+        )
 
 
 def report_scope(user) -> Scope | None:

@@ -67,19 +67,43 @@ def population(*, scope: Scope, filters: ReportFilters, tree: UnitTree) -> Query
     return people
 
 
+def people_units(*, scope: Scope) -> set[int] | None:
+    """The units where a manager's people are (None for HR: every unit)."""
+    if scope.units is None:
+        return None
+    return {unit for unit in scope.units if unit is not None}
+
+
 def allowed_units(*, scope: Scope, tree: UnitTree) -> set[int]:
     """The units a viewer may choose: all for HR; for a manager, the units where their
     people are and the units above them (to move around the tree)."""
-    if scope.people is None:
+    units = people_units(scope=scope)
+    if units is None:
         return set(tree.units)
-    units = set(
-        User.objects.filter(pk__in=scope.people, unit__isnull=False)
-        .values_list("unit_id", flat=True)
-        .distinct()
-    )
     for pk in list(units):
         units.update(unit.pk for unit in tree.ancestors(pk))
     return units
+
+
+def default_anchor(*, scope: Scope, tree: UnitTree, visible: set[int]) -> BusinessUnit | None:
+    """The unit whose sub-units are the rows of a report opened without a unit: the one
+    unit at the top of the tree for HR (the hub: its spokes become the rows), and for a
+    manager the lowest unit that holds all their people (their own team, not the hub
+    above it). None when there is no such unit (several top units, or people without a
+    unit), and the rows are then the top units."""
+    units = people_units(scope=scope)
+    if units is None:
+        roots = tree.children.get(None, [])
+        return tree.units[roots[0]] if len(roots) == 1 else None
+    if not units or None in scope.units:
+        return None
+    chains = [[*(u.pk for u in tree.ancestors(pk)), pk] for pk in units if pk in tree.units]
+    common = None
+    for level in zip(*chains, strict=False):
+        if len(set(level)) != 1:
+            break
+        common = level[0]
+    return tree.units[common] if common is not None and common in visible else None
 
 
 # --- Rows: the units a report shows side by side -----------------------------------------
@@ -94,11 +118,14 @@ class RowSpec:
     drillable: bool
 
 
-def row_specs(*, filters: ReportFilters, tree: UnitTree, visible: set[int]) -> list[RowSpec]:
-    """The rows under the unit looked at: each child unit with everything below it, then
-    the people directly in the unit. At the top, the top units and people with no unit.
-    Only units in ``visible`` (the viewer's) are shown."""
-    parent = filters.unit.pk if filters.unit else None
+def row_specs(
+    *, filters: ReportFilters, tree: UnitTree, visible: set[int], anchor=None
+) -> list[RowSpec]:
+    """The rows under the unit looked at (``anchor`` when no unit is chosen): each child
+    unit with everything below it, then the people directly in the unit. At the very top,
+    the top units. Only units in ``visible`` (the viewer's) are shown."""
+    parent_unit = filters.unit or anchor
+    parent = parent_unit.pk if parent_unit else None
     rows = []
     for pk in tree.children.get(parent, ()):
         if pk not in visible:
@@ -113,17 +140,35 @@ def row_specs(*, filters: ReportFilters, tree: UnitTree, visible: set[int]) -> l
                 drillable=bool(tree.children.get(pk)),
             )
         )
-    if filters.unit is not None:
+    if parent_unit is not None:
         rows.append(
             RowSpec(
                 key=OWN_ROW,
-                unit=filters.unit,
-                label=str(filters.unit),
-                units=frozenset({filters.unit.pk}),
+                unit=parent_unit,
+                label=str(parent_unit),
+                units=frozenset({parent_unit.pk}),
                 drillable=False,
             )
         )
     return rows
+
+
+def report_rows(*, scope: Scope, filters: ReportFilters, tree: UnitTree):
+    """What every unit report starts from: the units the viewer sees, the rows, and the
+    unit the default view opens on (None when a unit is chosen)."""
+    visible = allowed_units(scope=scope, tree=tree)
+    anchor = None
+    if filters.unit is None:
+        anchor = default_anchor(scope=scope, tree=tree, visible=visible)
+    specs = row_specs(filters=filters, tree=tree, visible=visible, anchor=anchor)
+    return visible, anchor, specs
+
+
+def units_short(spec: RowSpec, tree: UnitTree, failing: set[int]) -> list[int]:
+    """The units below a row's unit (any depth, with people) that fall short."""
+    if spec.unit is None or spec.key <= 0:
+        return []
+    return sorted(pk for pk in spec.units if pk != spec.key and pk in failing)
 
 
 def row_case(specs: list[RowSpec], *, unit_field: str = "unit_id", top: bool) -> Case:
@@ -188,8 +233,7 @@ class HeatMap:
 def heat_map(*, scope: Scope, filters: ReportFilters, tree: UnitTree) -> HeatMap:
     """Units by competencies: how many people are at ``filters.level`` or above at the end
     of the period, out of how many. Three queries plus the tree and the scope."""
-    visible = allowed_units(scope=scope, tree=tree)
-    specs = row_specs(filters=filters, tree=tree, visible=visible)
+    visible, _anchor, specs = report_rows(scope=scope, filters=filters, tree=tree)
     top = filters.unit is None
     people = population(scope=scope, filters=filters, tree=tree)
     competencies = list(Competency.objects.order_by("-is_core", "name"))
@@ -319,6 +363,9 @@ class AdoptionRow:
     adopted: int
     on_roster: int
     trend: list[int]  # people adopted at each month end
+    # Units below this row's unit (with people) that are under the line: a roll-up is
+    # "past the line" only when none is.
+    short_units: list[int] = field(default_factory=list)
 
     @property
     def percent(self) -> float:
@@ -336,29 +383,34 @@ class AdoptionRow:
 @dataclass(frozen=True)
 class Adoption:
     line: int  # the tipping point, in percent
-    months: list[datetime]
+    months: list[datetime]  # the end of each month, in the company's time zone
     rows: list[AdoptionRow]
     total: AdoptionRow | None
     core: list[Competency]
     trail: list[BusinessUnit] = field(default_factory=list)
 
     def status(self, row: AdoptionRow) -> str:
-        """ "past" the line, "near" it (at least half way) or "far" from it."""
+        """ "past" the line (and every unit below it too), "units_short" (past it, but not
+        every unit below), "near" it (at least half way) or "far" from it."""
         if row.percent >= self.line:
-            return "past"
+            return "units_short" if row.short_units else "past"
         return "near" if row.percent >= self.line / 2 else "far"
+
+
+def _below_line(adopted: int, people: int, line: int) -> bool:
+    return bool(people) and 100 * adopted < line * people
 
 
 def adoption(
     *, scope: Scope, filters: ReportFilters, tree: UnitTree, line: int, months: int = 12
 ) -> Adoption:
     """Per unit: how many people practise in every core competency (now, and at the end
-    of each of the last ``months`` months), how many are on the advocacy roster, against
-    the tipping-point ``line``. Two queries whatever the number of people."""
+    of each of the last ``months`` months of the company's calendar), how many are on the
+    advocacy roster, against the tipping-point ``line``. Two queries whatever the number
+    of people: people are counted by unit and month of adoption, and rows add up units."""
     from advocacy.models import RosterMembership
 
-    visible = allowed_units(scope=scope, tree=tree)
-    specs = row_specs(filters=filters, tree=tree, visible=visible)
+    visible, _anchor, specs = report_rows(scope=scope, filters=filters, tree=tree)
     top = filters.unit is None
     people = population(scope=scope, filters=filters, tree=tree)
     core = list(Competency.objects.filter(is_core=True).order_by("name"))
@@ -367,53 +419,64 @@ def adoption(
     on_roster = RosterMembership.objects.filter(
         user_id=OuterRef("pk"), status__in=RosterMembership.ON_ROSTER
     )
-    counted = with_adoption(
-        people.annotate(row=row_case(specs, top=top), on_roster=Exists(on_roster)),
-        core=core,
-        as_of=ends[-1],
-    )
-    # People by row and by the month they adopted in (one group for "not yet"): the trend
-    # is then a running sum over at most thirteen months per row, not a pass over people.
-    figures: dict[int, dict] = {}
+    counted = with_adoption(people.annotate(on_roster=Exists(on_roster)), core=core, as_of=ends[-1])
+    # People by unit and by the month (of the company's calendar) they adopted in, one
+    # group for "not yet": the trend is then a running sum over at most thirteen months
+    # per unit, and a row adds up its units, never a pass over people.
+    by_unit: dict[int | None, dict] = {}
     for group in counted.values(
-        "row", month=TruncMonth("adopted_at", tzinfo=ends[-1].tzinfo)
+        "unit_id", month=TruncMonth("adopted_at", tzinfo=filters.zone)
     ).annotate(n=Count("pk"), roster=Count("pk", filter=Q(on_roster=True))):
-        figure = figures.setdefault(group["row"], {"n": 0, "roster": 0, "months": {}})
+        figure = by_unit.setdefault(group["unit_id"], {"n": 0, "roster": 0, "months": {}})
         figure["n"] += group["n"]
         figure["roster"] += group["roster"]
-        figure["months"][group["month"]] = group["n"]
-    for figure in figures.values():
-        for index, moment in enumerate(ends):
-            figure[f"m{index}"] = sum(
-                n
-                for month, n in figure["months"].items()
-                if month.year < NEVER.year and month <= moment
-            )
-    if top and NO_UNIT_ROW in figures:
+        month = group["month"]
+        if month is not None and month.year < NEVER.year:
+            figure["months"][month] = figure["months"].get(month, 0) + group["n"]
+
+    def trend_of(units) -> list[int]:
+        return [
+            sum(n for unit in units for month, n in by_unit.get(unit, {}).get("months", {}).items()
+                if month <= moment)
+            for moment in ends
+        ]  # fmt: skip
+
+    failing = {
+        unit
+        for unit, figure in by_unit.items()
+        if unit is not None and _below_line(sum(figure["months"].values()), figure["n"], line)
+    }
+    if top and None in by_unit:
         specs.append(RowSpec(NO_UNIT_ROW, None, gettext("No unit"), frozenset(), drillable=False))
 
-    def make(spec: RowSpec, figure: dict) -> AdoptionRow:
-        trend = [figure.get(f"m{index}", 0) for index in range(len(ends))]
+    def make(spec: RowSpec, units, short) -> AdoptionRow:
+        trend = trend_of(units)
         return AdoptionRow(
             spec=spec,
-            people=figure.get("n", 0),
+            people=sum(by_unit.get(unit, {}).get("n", 0) for unit in units),
             adopted=trend[-1] if trend else 0,
-            on_roster=figure.get("roster", 0),
+            on_roster=sum(by_unit.get(unit, {}).get("roster", 0) for unit in units),
             trend=trend,
+            short_units=short,
         )
 
+    def units_of(spec: RowSpec):
+        return [None] if spec.key == NO_UNIT_ROW else list(spec.units)
+
     rows = [
-        make(spec, figures.get(spec.key, {}))
+        make(spec, units_of(spec), units_short(spec, tree, failing))
         for spec in specs
-        if spec.key != OWN_ROW or figures.get(OWN_ROW, {}).get("n")
+        if spec.key != OWN_ROW or by_unit.get(spec.unit.pk, {}).get("n")
     ]
     total = None
     if rows:
-        summed = {"n": sum(r.people for r in rows), "roster": sum(r.on_roster for r in rows)}
-        for index in range(len(ends)):
-            summed[f"m{index}"] = sum(r.trend[index] for r in rows)
         label = str(filters.unit) if filters.unit else gettext("Everyone")
-        total = make(RowSpec(-2, filters.unit, label, frozenset(), drillable=False), summed)
+        every = [unit for row in rows for unit in units_of(row.spec)]
+        total = make(
+            RowSpec(-2, filters.unit, label, frozenset(), drillable=False),
+            every,
+            sorted(unit for unit in failing if unit in set(every)),
+        )
     trail = tree.ancestors(filters.unit.pk) if filters.unit else []
     return Adoption(
         line=line,
@@ -598,23 +661,26 @@ def _count_practice(rows: dict[int, Activity], *, people, filters: ReportFilters
 # --- Hub and spoke --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Champion:
-    pk: int
-    name: str
-    unit_id: int
-    is_ambassador: bool
-    is_coach: bool
-
-
 @dataclass
 class Spoke:
+    """A spoke (a unit under the hub, with everything below it), or the hub's own people
+    (``is_hub``): its champions, its people ready for a bad day and its adoption."""
+
     unit: BusinessUnit
-    depth: int
+    is_hub: bool = False
+    drillable: bool = False
     people: int = 0
     advocates: int = 0
+    ambassadors: int = 0
+    ready: int = 0
     adopted: int = 0
-    champions: list[Champion] = field(default_factory=list)
+    ambassador_names: list[str] = field(default_factory=list)
+    short_units: list[int] = field(default_factory=list)  # units below it under the line
+
+    @property
+    def champions(self) -> int:
+        """Active advocates and ambassadors: the people the spoke can count on."""
+        return self.advocates + self.ambassadors
 
     @property
     def percent(self) -> float:
@@ -623,87 +689,102 @@ class Spoke:
 
 @dataclass(frozen=True)
 class HubAndSpoke:
-    hub: list[BusinessUnit]
-    spokes: list[Spoke]
+    hub: BusinessUnit | None  # the unit at the centre (None: the top of the tree)
+    spokes: list[Spoke]  # the hub's own people first (when it has any), then each spoke
     line: int
+    target: int
+    crisis: list[Competency] = field(default_factory=list)
+    trail: list[BusinessUnit] = field(default_factory=list)
 
     @property
     def without_champion(self) -> list[Spoke]:
-        return [spoke for spoke in self.spokes if spoke.people and not spoke.champions]
+        return [s for s in self.spokes if not s.is_hub and s.people and not s.champions]
+
+    @property
+    def nobody_ready(self) -> list[Spoke]:
+        return [s for s in self.spokes if not s.is_hub and s.people and not s.ready]
+
+    def status(self, spoke: Spoke) -> str:
+        if spoke.percent >= self.line:
+            return "units_short" if spoke.short_units else "past"
+        return "near" if spoke.percent >= self.line / 2 else "far"
 
 
 def hub_and_spoke(
-    *, scope: Scope, filters: ReportFilters, tree: UnitTree, line: int
+    *, scope: Scope, filters: ReportFilters, tree: UnitTree, line: int, target: int = 2
 ) -> HubAndSpoke:
-    """Every spoke (with the units below it) and what it has of its own: champions
-    (active ambassadors, or people at "coach" level in some competency), active advocates
-    and its adoption share. Three queries: people counted by unit, champions, the units."""
+    """The hub (the unit chosen, or the one the default view opens on) and each of its
+    spokes (its sub-units, with the units below them): champions (active advocates and
+    ambassadors), people ready for a bad day and the adoption share. A fixed number of
+    queries: people counted by unit, ready people by unit, the ambassadors' names."""
     from advocacy.models import RosterMembership, Tier
+    from cms.selectors import policy_current
 
-    visible = allowed_units(scope=scope, tree=tree)
-    people = population(scope=scope, filters=filters, tree=tree)
+    visible, anchor, specs = report_rows(scope=scope, filters=filters, tree=tree)
+    hub = filters.unit or anchor
+    people = population(scope=scope, filters=filters, tree=tree).filter(unit__isnull=False)
     core = list(Competency.objects.filter(is_core=True))
+    crisis = list(Competency.objects.filter(is_crisis_readiness=True).order_by("name"))
     as_of = filters.end_at
     active = RosterMembership.objects.filter(
         user_id=OuterRef("pk"), status=RosterMembership.Status.ACTIVE
     )
-    counted = with_adoption(people, core=core, as_of=as_of)
     by_unit = {
         row["unit_id"]: row
-        for row in counted.annotate(
+        for row in with_adoption(people, core=core, as_of=as_of)
+        .annotate(
             advocate=Exists(active.filter(tier=Tier.ADVOCATE)),
+            ambassador=Exists(active.filter(tier=Tier.AMBASSADOR)),
         )
         .values("unit_id")
         .annotate(
             n=Count("pk"),
             advocates=Count("pk", filter=Q(advocate=True)),
+            ambassadors=Count("pk", filter=Q(ambassador=True)),
             adopted=Count("pk", filter=Q(adopted_at__lt=NEVER)),
         )
     }
-    coach = CompetencyEvidence.objects.filter(
-        level_reached(Level.COACH), user_id=OuterRef("pk"), created_at__lte=as_of
-    )
-    champions = [
-        Champion(
-            pk=row["pk"],
-            name=f"{row['first_name']} {row['last_name']}".strip() or row["email"],
-            unit_id=row["unit_id"],
-            is_ambassador=row["ambassador"],
-            is_coach=row["coach"],
-        )
-        for row in people.filter(unit__isnull=False)
-        .annotate(ambassador=Exists(active.filter(tier=Tier.AMBASSADOR)), coach=Exists(coach))
-        .filter(Q(ambassador=True) | Q(coach=True))
+    ready: dict[int, int] = {}
+    if crisis:
+        version = policy_current()
+        ready = {
+            row["unit_id"]: row["n"]
+            for row in crisis_ready(people, crisis=crisis, version=version, as_of=as_of)
+            .values("unit_id")
+            .annotate(n=Count("pk"))
+        }
+    names: dict[int, list[str]] = {}
+    for first, last, email, unit_id in (
+        people.filter(Exists(active.filter(tier=Tier.AMBASSADOR)))
         .order_by("last_name", "first_name", "pk")
-        .values("pk", "first_name", "last_name", "email", "unit_id", "ambassador", "coach")
-    ]
+        .values_list("first_name", "last_name", "email", "unit_id")
+    ):
+        names.setdefault(unit_id, []).append(f"{first} {last}".strip() or email)
+    failing = {unit for unit, row in by_unit.items() if _below_line(row["adopted"], row["n"], line)}
     spokes = []
-    root = filters.unit.pk if filters.unit else None
-
-    def walk(parent, depth):
-        for pk in tree.children.get(parent, ()):
-            unit = tree.units[pk]
-            if unit.kind == BusinessUnit.Kind.SPOKE and pk in visible:
-                below = tree.subtree(pk)
-                spoke = Spoke(unit=unit, depth=depth)
-                for unit_id in below:
-                    figures = by_unit.get(unit_id, {})
-                    spoke.people += figures.get("n", 0)
-                    spoke.advocates += figures.get("advocates", 0)
-                    spoke.adopted += figures.get("adopted", 0)
-                spoke.champions = [c for c in champions if c.unit_id in below]
-                spokes.append(spoke)
-                walk(pk, depth + 1)
-            else:
-                walk(pk, depth)
-
-    if root is not None and tree.units[root].kind == BusinessUnit.Kind.SPOKE:
-        walk(tree.units[root].parent_id, 0)
-        spokes = [s for s in spokes if s.unit.pk in tree.subtree(root)]
-    else:
-        walk(root, 0)
-    hub = [unit for unit in tree.units.values() if unit.kind == BusinessUnit.Kind.HUB]
-    return HubAndSpoke(hub=hub, spokes=[s for s in spokes if s.people], line=line)
+    for spec in specs:
+        spoke = Spoke(unit=spec.unit, is_hub=spec.key == OWN_ROW, drillable=spec.drillable)
+        for unit in spec.units:
+            row = by_unit.get(unit, {})
+            spoke.people += row.get("n", 0)
+            spoke.advocates += row.get("advocates", 0)
+            spoke.ambassadors += row.get("ambassadors", 0)
+            spoke.adopted += row.get("adopted", 0)
+            spoke.ready += ready.get(unit, 0)
+            spoke.ambassador_names += names.get(unit, [])
+        spoke.short_units = units_short(spec, tree, failing)
+        if spoke.people or not spoke.is_hub:
+            spokes.append(spoke)
+    spokes.sort(key=lambda spoke: not spoke.is_hub)  # the hub's own people first
+    trail = tree.ancestors(filters.unit.pk) if filters.unit else []
+    return HubAndSpoke(
+        hub=hub,
+        spokes=[s for s in spokes if s.people],
+        line=line,
+        target=target,
+        crisis=crisis,
+        trail=[unit for unit in trail if unit.pk in visible],
+    )
 
 
 # --- Crisis readiness (Plan B) -------------------------------------------------------------
@@ -721,6 +802,9 @@ class ReadinessRow:
     people: int
     ready: int
     target: int
+    # Units below this row's unit (with people) short of the target: a roll-up meets the
+    # target only when none is.
+    short_units: list[int] = field(default_factory=list)
 
     @property
     def gap(self) -> int:
@@ -728,10 +812,13 @@ class ReadinessRow:
 
     @property
     def status(self) -> str:
-        """ "nobody" ready, "short" of the target, or "met"."""
+        """ "nobody" ready, "short" of the target, "units_short" (enough in all, not in
+        every unit below), or "met"."""
         if not self.ready:
             return "nobody"
-        return "met" if self.ready >= self.target else "short"
+        if self.ready < self.target:
+            return "short"
+        return "units_short" if self.short_units else "met"
 
 
 @dataclass(frozen=True)
@@ -742,6 +829,9 @@ class Readiness:
     rows: list[ReadinessRow]
     names: list[ReadyPerson] | None  # for HR only
     trail: list[BusinessUnit] = field(default_factory=list)
+    total: ReadinessRow | None = None
+    # Every unit in view (at any depth) with people and nobody ready, by name.
+    nobody_in: list[BusinessUnit] = field(default_factory=list)
 
     @property
     def without_anyone(self) -> list[ReadinessRow]:
@@ -774,11 +864,11 @@ def crisis_ready(people: QuerySet, *, crisis: list[Competency], version, as_of: 
 
 def readiness(*, scope: Scope, filters: ReportFilters, tree: UnitTree, target: int) -> Readiness:
     """Per unit, how many people could speak for it on a bad day, against ``target``; the
-    names for HR. Four queries whatever the number of people."""
+    names for HR. Four queries whatever the number of people: people and ready people are
+    counted by unit, and rows add up their units."""
     from cms.selectors import policy_current
 
-    visible = allowed_units(scope=scope, tree=tree)
-    specs = row_specs(filters=filters, tree=tree, visible=visible)
+    visible, _anchor, specs = report_rows(scope=scope, filters=filters, tree=tree)
     top = filters.unit is None
     people = population(scope=scope, filters=filters, tree=tree)
     crisis = list(Competency.objects.filter(is_crisis_readiness=True).order_by("name"))
@@ -786,27 +876,47 @@ def readiness(*, scope: Scope, filters: ReportFilters, tree: UnitTree, target: i
     ready = crisis_ready(people, crisis=crisis, version=version, as_of=filters.end_at)
     if not crisis:
         ready = people.none()
-    case = row_case(specs, top=top)
     headcount = {
-        row["row"]: row["n"]
-        for row in people.annotate(row=case).values("row").annotate(n=Count("pk"))
+        row["unit_id"]: row["n"] for row in people.values("unit_id").annotate(n=Count("pk"))
     }
-    counts = {
-        row["row"]: row["n"]
-        for row in ready.annotate(row=case).values("row").annotate(n=Count("pk"))
+    counts = {row["unit_id"]: row["n"] for row in ready.values("unit_id").annotate(n=Count("pk"))}
+    failing = {
+        unit
+        for unit, n in headcount.items()
+        if unit is not None and n and counts.get(unit, 0) < target
     }
-    if top and headcount.get(NO_UNIT_ROW):
+    if top and headcount.get(None):
         specs.append(RowSpec(NO_UNIT_ROW, None, gettext("No unit"), frozenset(), False))
-    rows = [
-        ReadinessRow(
+
+    def units_of(spec: RowSpec):
+        return [None] if spec.key == NO_UNIT_ROW else list(spec.units)
+
+    def make(spec: RowSpec, units, short) -> ReadinessRow:
+        return ReadinessRow(
             spec=spec,
-            people=headcount.get(spec.key, 0),
-            ready=counts.get(spec.key, 0),
+            people=sum(headcount.get(unit, 0) for unit in units),
+            ready=sum(counts.get(unit, 0) for unit in units),
             target=target,
+            short_units=short,
         )
+
+    rows = [
+        make(spec, units_of(spec), units_short(spec, tree, failing))
         for spec in specs
-        if spec.key != OWN_ROW or headcount.get(OWN_ROW)
+        if spec.key != OWN_ROW or headcount.get(spec.unit.pk)
     ]
+    total = None
+    if rows:
+        every = {unit for row in rows for unit in units_of(row.spec)}
+        label = str(filters.unit) if filters.unit else gettext("Everyone")
+        total = make(
+            RowSpec(-2, filters.unit, label, frozenset(), drillable=False),
+            every,
+            sorted(unit for unit in failing if unit in every),
+        )
+        shown = every
+    else:
+        shown = set()
     names = None
     if scope.is_hr:
         names = [
@@ -816,6 +926,11 @@ def readiness(*, scope: Scope, filters: ReportFilters, tree: UnitTree, target: i
             ).values_list("first_name", "last_name", "email", "unit__name")
         ]
     trail = tree.ancestors(filters.unit.pk) if filters.unit else []
+    nobody_in = sorted(
+        (tree.units[unit] for unit in shown if unit is not None and headcount.get(unit)
+         and not counts.get(unit) and unit in tree.units),
+        key=lambda unit: unit.name,
+    )  # fmt: skip
     return Readiness(
         crisis=crisis,
         policy_version=version,
@@ -823,6 +938,8 @@ def readiness(*, scope: Scope, filters: ReportFilters, tree: UnitTree, target: i
         rows=rows,
         names=names,
         trail=[unit for unit in trail if unit.pk in visible],
+        total=total,
+        nobody_in=nobody_in,
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from competencies.levels import Level
 
@@ -48,19 +49,73 @@ def heat_map_table(report) -> Table:
     )
 
 
+def adoption_status_text(report, row) -> str:
+    """Where a row stands against the line, in words (a roll-up is past the line only
+    when every unit below it is)."""
+    status = report.status(row)
+    if status == "past":
+        return _("Over the line")
+    if status == "units_short":
+        return ngettext(
+            "Over the line, but %(count)s unit below it is not",
+            "Over the line, but %(count)s units below it are not",
+            len(row.short_units),
+        ) % {"count": len(row.short_units)}
+    return _("On the way") if status == "near" else _("Far from the line")
+
+
 def adoption_table(report) -> Table:
-    header = [_("Unit"), _("People"), _("Adopted"), _("Adopted %"), _("On the roster")]
+    header = [
+        _("Unit"),
+        _("People"),
+        _("Adopted"),
+        _("Adopted %"),
+        _("Where it stands"),
+        _("On the roster"),
+    ]
     header += [f"{month:%Y-%m}" for month in report.months]
     rows = [
-        [label, row.people, row.adopted, row.percent, row.on_roster, *row.trend]
+        [
+            label,
+            row.people,
+            row.adopted,
+            row.percent,
+            adoption_status_text(report, row),
+            row.on_roster,
+            *row.trend,
+        ]
         for label, row in _with_total(report)
     ]
     return Table(name="adoption", title=_("Adoption"), header=header, rows=rows)
 
 
+def readiness_status_text(row) -> str:
+    if row.status == "nobody":
+        return _("Nobody ready")
+    if row.status == "short":
+        return ngettext("%(gap)s more wanted", "%(gap)s more wanted", row.gap) % {"gap": row.gap}
+    if row.status == "units_short":
+        return ngettext(
+            "%(count)s unit below falls short",
+            "%(count)s units below fall short",
+            len(row.short_units),
+        ) % {"count": len(row.short_units)}
+    return _("Target met")
+
+
 def readiness_table(report) -> Table:
-    header = [_("Unit"), _("People"), _("Ready"), _("Wanted"), _("Still wanted")]
-    rows = [[r.spec.label, r.people, r.ready, r.target, r.gap] for r in report.rows]
+    header = [
+        _("Unit"),
+        _("People"),
+        _("Ready"),
+        _("Wanted"),
+        _("Still wanted"),
+        _("Where it stands"),
+    ]
+    rows = [
+        [label, r.people, r.ready, r.target, r.gap, readiness_status_text(r)]
+        for label, r in _with_total(report)
+    ]
     return Table(name="crisis-readiness", title=_("Crisis readiness"), header=header, rows=rows)
 
 
@@ -69,22 +124,34 @@ def hub_and_spoke_table(report) -> Table:
         _("Spoke"),
         _("People"),
         _("Champions"),
+        _("Ambassadors"),
         _("Advocates"),
+        _("Ready for a bad day"),
         _("Adopted"),
         _("Adopted %"),
+        _("Ambassadors' names"),
     ]
     rows = [
         [
-            spoke.unit.name,
+            spoke_label(spoke),
             spoke.people,
-            "; ".join(champion.name for champion in spoke.champions),
+            spoke.champions,
+            spoke.ambassadors,
             spoke.advocates,
+            spoke.ready,
             spoke.adopted,
             spoke.percent,
+            "; ".join(spoke.ambassador_names),
         ]
         for spoke in report.spokes
     ]
     return Table(name="hub-and-spoke", title=_("Hub and spoke"), header=header, rows=rows)
+
+
+def spoke_label(spoke) -> str:
+    if spoke.is_hub:
+        return _("%(unit)s (its own people)") % {"unit": spoke.unit.name}
+    return spoke.unit.name
 
 
 def activity_table(report) -> Table:
@@ -125,11 +192,23 @@ def people_header(competencies) -> list[str]:
     return header
 
 
-def people_rows(people) -> list[list[Any]]:
+def people_rows(people, *, zone=None) -> list[list[Any]]:
+    """People's rows; dates of evidence are the company's (``zone``)."""
     rows = []
     for person in people:
         line = [person.name, person.email, person.unit]
         for level, when in person.cells:
-            line += [level.label, when.date().isoformat() if when else ""]
+            day = (when.astimezone(zone) if zone else when).date().isoformat() if when else ""
+            line += [level.label, day]
         rows.append(line)
+    return rows
+
+
+def about_rows(*, title: str, filters, built_at) -> list[list[Any]]:
+    """What a download holds: the report, each filter in force, the period and when it
+    was built, in the company's time zone."""
+    rows = [[_("Report"), title]]
+    rows += [[label, value] for label, value in filters.describe()]
+    built = built_at.astimezone(filters.zone).isoformat(sep=" ", timespec="minutes")
+    rows.append([_("Built"), built])
     return rows

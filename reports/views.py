@@ -21,16 +21,18 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cms.selectors import company_zone
 from competencies.models import Competency
 from core.errors import error_text
 from core.exports import csv_response, xlsx_response
+from people.roles import user_is_manager
 
 from . import tables
-from .charts import trend_chart
+from .charts import adoption_multiples, hub_map
 from .exports import INLINE_ROWS, export_request, people_chunks
 from .filters import ReportFilterForm, ReportFilters
 from .models import ReportExport, ReportSettings
-from .scope import Scope, UnitTree, report_scope
+from .scope import Scope, UnitTree, report_scope, reports_of
 from .selectors import (
     adoption,
     allowed_units,
@@ -41,6 +43,7 @@ from .selectors import (
     population,
     readiness,
 )
+from .team import person_for_viewer, person_page, team_lines, team_people
 
 FORMATS = ("csv", "xlsx")
 PEOPLE_PER_PAGE = 50
@@ -58,10 +61,32 @@ def _private(response):
     return response
 
 
-def _table_response(table: tables.Table, file_format: str):
+def _table_response(table: tables.Table, file_format: str, *, title: str, filters: ReportFilters):
+    """The table as a file that says what it holds: the report, the filters in force,
+    the period and when it was built (a block above the CSV's table, a sheet of its own
+    in XLSX), all in the company's time zone."""
+    about = tables.about_rows(title=title, filters=filters, built_at=timezone.now())
     if file_format == "xlsx":
-        return xlsx_response(f"{table.name}.xlsx", table.title, table.header, table.rows)
-    return csv_response(f"{table.name}.csv", table.header, table.rows)
+        return xlsx_response(
+            f"{table.name}.xlsx",
+            table.title,
+            table.header,
+            table.rows,
+            about=(_("About"), about),
+        )
+    return csv_response(f"{table.name}.csv", table.header, table.rows, preamble=about)
+
+
+def _filter_form(request, *, scope: Scope, tree: UnitTree, report: str) -> ReportFilterForm:
+    """The report's filters, read in the company's time zone."""
+    return ReportFilterForm(
+        request.GET,
+        scope=scope,
+        tree=tree,
+        allowed_units=allowed_units(scope=scope, tree=tree),
+        report=report,
+        zone=company_zone(request=request),
+    )
 
 
 def _navigation(filters: ReportFilters, trail) -> dict:
@@ -84,6 +109,7 @@ def _drill(filters: ReportFilters, rows) -> list[tuple]:
 def _report(
     request,
     *,
+    name: str,
     title: str,
     template: str,
     build: Callable,
@@ -92,26 +118,27 @@ def _report(
     context: dict | None = None,
 ):
     """The common shape of a report page: scope, filters, numbers (or the filters'
-    errors), and the same table as CSV or XLSX when ``format`` asks for it."""
+    errors), and the same table as CSV or XLSX when ``format`` asks for it. Dates are
+    read and shown in the company's time zone, whoever is reading."""
     scope = _scope_or_403(request)
     tree = UnitTree.load()
-    form = ReportFilterForm(
-        request.GET, scope=scope, tree=tree, allowed_units=allowed_units(scope=scope, tree=tree)
-    )
+    form = _filter_form(request, scope=scope, tree=tree, report=name)
     page = {"title": title, "scope": scope, "form": form, "report": None, **(context or {})}
-    if form.is_valid():
-        filters = form.filters()
-        report = build(scope=scope, filters=filters, tree=tree)
-        file_format = request.GET.get("format")
-        if file_format in FORMATS:
-            return _private(_table_response(table(report), file_format))
-        page.update({"filters": filters, "report": report})
-        page.update(_navigation(filters, getattr(report, "trail", [])))
-        if hasattr(report, "rows"):
-            page["rows"] = _drill(filters, report.rows)
-        if extra is not None:
-            page.update(extra(report=report, filters=filters))
-    return _private(render(request, template, page))
+    with timezone.override(form.zone):
+        if form.is_valid():
+            filters = form.filters()
+            report = build(scope=scope, filters=filters, tree=tree)
+            file_format = request.GET.get("format")
+            if file_format in FORMATS:
+                response = _table_response(table(report), file_format, title=title, filters=filters)
+                return _private(response)
+            page.update({"filters": filters, "report": report, "described": filters.describe()})
+            page.update(_navigation(filters, getattr(report, "trail", [])))
+            if hasattr(report, "rows"):
+                page["rows"] = _drill(filters, report.rows)
+            if extra is not None:
+                page.update(extra(report=report, filters=filters))
+        return _private(render(request, template, page))
 
 
 @login_required
@@ -137,6 +164,7 @@ def heatmap(request):
 
     return _report(
         request,
+        name="heatmap",
         title=_("Competency heat map"),
         template="reports/heatmap.html",
         build=heat_map,
@@ -155,11 +183,20 @@ def adoption_report(request):
         return adoption(line=line, **kwargs)
 
     def extra(*, report, filters):
-        rows = [(row, query, report.status(row)) for row, query in _drill(filters, report.rows)]
-        return {"rows": rows, "chart": trend_chart(report)}
+        rows = [
+            (row, query, report.status(row), tables.adoption_status_text(report, row))
+            for row, query in _drill(filters, report.rows)
+        ]
+        total = report.total
+        return {
+            "rows": rows,
+            "charts": adoption_multiples(report),
+            "total_status": tables.adoption_status_text(report, total) if total else "",
+        }
 
     return _report(
         request,
+        name="adoption",
         title=_("Adoption and the tipping point"),
         template="reports/adoption.html",
         build=build,
@@ -178,12 +215,25 @@ def readiness_report(request):
     def build(**kwargs):
         return readiness(target=target, **kwargs)
 
+    def extra(*, report, filters):
+        rows = [
+            (row, query, tables.readiness_status_text(row))
+            for row, query in _drill(filters, report.rows)
+        ]
+        total = report.total
+        return {
+            "rows": rows,
+            "total_status": tables.readiness_status_text(total) if total else "",
+        }
+
     return _report(
         request,
+        name="readiness",
         title=_("Crisis readiness"),
         template="reports/readiness.html",
         build=build,
         table=tables.readiness_table,
+        extra=extra,
         context={"target": target},
     )
 
@@ -192,18 +242,33 @@ def readiness_report(request):
 @require_GET
 def hub_and_spoke_report(request):
     """Each spoke with its champions, its advocates and its adoption share."""
-    line = ReportSettings.load(request_or_site=request).tipping_point_percent
+    settings = ReportSettings.load(request_or_site=request)
+    line, target = settings.tipping_point_percent, settings.crisis_target
 
     def build(**kwargs):
-        return hub_and_spoke(line=line, **kwargs)
+        return hub_and_spoke(line=line, target=target, **kwargs)
+
+    def extra(*, report, filters):
+        spokes = [
+            (
+                spoke,
+                urlencode(filters.query(unit=spoke.unit.pk)) if spoke.drillable else "",
+                report.status(spoke),
+                tables.spoke_label(spoke),
+            )
+            for spoke in report.spokes
+        ]
+        return {"spokes": spokes, "map": hub_map(report)}
 
     return _report(
         request,
+        name="hub_and_spoke",
         title=_("Hub and spoke"),
         template="reports/hub_and_spoke.html",
         build=build,
         table=tables.hub_and_spoke_table,
-        context={"line": line},
+        extra=extra,
+        context={"line": line, "target": target},
     )
 
 
@@ -217,6 +282,7 @@ def activity_report(request):
 
     return _report(
         request,
+        name="activity",
         title=_("Learning activity"),
         template="reports/activity.html",
         build=build,
@@ -237,9 +303,7 @@ def heatmap_people(request):
     if not scope.is_hr:
         raise PermissionDenied
     tree = UnitTree.load()
-    form = ReportFilterForm(
-        request.GET, scope=scope, tree=tree, allowed_units=allowed_units(scope=scope, tree=tree)
-    )
+    form = _filter_form(request, scope=scope, tree=tree, report="people")
     context = {
         "title": _("People and their levels"),
         "scope": scope,
@@ -254,6 +318,7 @@ def heatmap_people(request):
         file_format = request.GET.get("format")
         if file_format in FORMATS:
             return _people_download(people, competencies, filters, file_format)
+        context["described"] = filters.describe()
         ordered = people.order_by("last_name", "first_name", "pk").values_list("pk", flat=True)
         page = Paginator(ordered, PEOPLE_PER_PAGE).get_page(request.GET.get("p"))
         context.update(
@@ -278,18 +343,20 @@ def heatmap_people(request):
 def _people_download(people, competencies, filters: ReportFilters, file_format: str):
     if people.count() > INLINE_ROWS:
         raise Http404(_("Too many people to download at once: prepare the file instead."))
-    rows = [
-        row
-        for _total, chunk in people_chunks(people, competencies=competencies, as_of=filters.end_at)
-        for row in chunk
-    ]
+    chunks = people_chunks(
+        people, competencies=competencies, as_of=filters.end_at, zone=filters.zone
+    )
+    rows = [row for _total, chunk in chunks for row in chunk]
     table = tables.Table(
         name=f"people-{filters.end_at:%Y-%m-%d}",
         title=_("People"),
         header=tables.people_header(competencies),
         rows=rows,
     )
-    return _private(_table_response(table, file_format))
+    response = _table_response(
+        table, file_format, title=_("People and their levels"), filters=filters
+    )
+    return _private(response)
 
 
 @login_required
@@ -382,3 +449,61 @@ def export_download(request, pk: int):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return _private(response)
+
+
+# --- A manager's team and the page of one person on it -------------------------------------
+
+TEAM_PER_PAGE = 25
+
+
+@login_required
+@require_GET
+def team(request):
+    """A manager's people (directly and below): current cohorts and progress, practice to
+    do, late or waiting for review, levels, roster tier and last activity, 25 to a page.
+    Not a manager: 404."""
+    if not user_is_manager(request.user):
+        raise Http404
+    zone = company_zone(request=request)
+    people = team_people(manager=request.user)
+    page = Paginator(people, TEAM_PER_PAGE).get_page(request.GET.get("p"))
+    with timezone.override(zone):
+        return _private(
+            render(
+                request,
+                "reports/team.html",
+                {
+                    "title": _("Your team"),
+                    "page": page,
+                    "lines": team_lines(people=list(page.object_list), now=timezone.now()),
+                    "zone": zone,
+                },
+            )
+        )
+
+
+@login_required
+@require_GET
+def person(request, pk: int):
+    """One person's courses, attempts (their states, never what they wrote), competency
+    history and upcoming sessions: for their managers (direct or above) and HR. Anyone
+    else gets 404, as if the person did not exist."""
+    found = person_for_viewer(viewer=request.user, pk=pk)
+    if found is None:
+        raise Http404
+    zone = company_zone(request=request)
+    with timezone.override(zone):
+        return _private(
+            render(
+                request,
+                "reports/person.html",
+                {
+                    "title": found.display_name,
+                    "person": found,
+                    "page": person_page(person=found, now=timezone.now()),
+                    "is_their_manager": user_is_manager(request.user)
+                    and found.pk in reports_of(manager=request.user),
+                    "zone": zone,
+                },
+            )
+        )

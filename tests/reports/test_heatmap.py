@@ -84,11 +84,12 @@ def test_drilling_into_a_unit_shows_its_sub_units_and_its_own_people(as_hr, comp
     assert f"unit={company.hub.pk}&amp;level=2" in html
 
 
-def test_the_top_shows_the_hub_and_the_people_with_no_unit(as_hr, company):
+def test_the_top_shows_the_hubs_spokes_the_hub_and_the_people_with_no_unit(as_hr, company):
+    """The first view opens the hub: each spoke, the hub's own people, and no unit."""
     response = as_hr.get(URL)
     labels = [row.spec.label for row in response.context["report"].rows]
-    assert labels == ["Hub", "No unit"]
-    assert f"?unit={company.hub.pk}&amp;level=2" in response.content.decode()
+    assert labels == ["Alpha", "Beta", "Hub", "No unit"]
+    assert f"?unit={company.alpha.pk}&amp;level=2" in response.content.decode()
 
 
 def test_a_cohort_counts_only_the_people_holding_a_place(as_hr, company):
@@ -127,7 +128,7 @@ def test_a_manager_cannot_open_a_unit_without_their_people(client, company):
         ({"unit": "999999"}, "There is no such unit"),
         ({"level": "9"}, "Select a valid choice"),
         ({"level": "<script>"}, "Select a valid choice"),
-        ({"start": "2026-02-01", "end": "2026-01-01"}, "comes before its start"),
+        ({"end": "2026-02-30"}, "Enter a valid date"),
         ({"end": "31/12/2025x"}, "Enter a valid date"),
         ({"end": "1900-01-01"}, "from 2000 on"),
         ({"course": "-1"}, "Select a valid choice"),

@@ -45,14 +45,17 @@ def ready(company, policy):
 
 
 def rows(response):
-    return {row.spec.label: row for row, _query in response.context["rows"]}
+    return {row.spec.label: row for row, _query, _text in response.context["rows"]}
 
 
 def test_units_are_counted_against_the_target(as_hr, ready):
     response = as_hr.get(URL, {"unit": ready.hub.pk})
     assert response.status_code == 200
     found = rows(response)
-    assert (found["Alpha"].ready, found["Alpha"].people, found["Alpha"].status) == (2, 3, "met")
+    # Alpha has enough in all, but Alpha One below it has one: the roll-up says so.
+    alpha = found["Alpha"]
+    assert (alpha.ready, alpha.people, alpha.status) == (2, 3, "units_short")
+    assert alpha.short_units == [ready.alpha_one.pk]
     assert (found["Beta"].ready, found["Beta"].status) == (0, "nobody")
     assert (found["Hub"].ready, found["Hub"].status) == (0, "nobody")
     report = response.context["report"]
@@ -64,6 +67,8 @@ def test_units_are_counted_against_the_target(as_hr, ready):
     ]
     html = response.content.decode()
     assert "Nobody ready" in html
+    assert "1 unit below falls short" in html
+    assert f'href="?unit={ready.alpha.pk}"' in html
     assert "policy version 1 acknowledged" in html
 
 
