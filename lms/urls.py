@@ -17,6 +17,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("practice/", include("assessments.urls")),
     path("roster/", include("advocacy.urls")),
+    path("credentials/", include("credentials.urls")),
     path("reports/", include("reports.urls")),
     # Everyone logs in through allauth, so e-mail verification, two-factor and rate limits
     # apply to the admins too; the admins' own password-only log-in pages are not used.

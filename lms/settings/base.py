@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "cohorts",
     "assessments",
     "advocacy",
+    "credentials",
     "reports",
     "lms",
     # Wagtail
@@ -171,6 +172,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "advocacy.tasks.roster_sync_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Credentials a trigger missed (a bulk roster change, a time without a signing key).
+    "credentials-sync-all": {
+        "task": "credentials.tasks.credentials_sync_all",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Report exports are kept for a day for whoever asked; then they go, with their files.
     "reports-exports-expire": {
         "task": "reports.tasks.report_exports_expire",
@@ -262,6 +268,11 @@ STORAGES = {
     "private": PRIVATE_STORAGE,
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# --- Credentials ------------------------------------------------------------------------
+# The private keys that sign credentials: PEM files, outside the database so that a dump
+# holds none. Shared by the web app and the workers (a named volume in docker-compose.yml).
+SPOKE_CREDENTIALS_KEY_DIR = env.path("SPOKE_CREDENTIALS_KEY_DIR", default=VAR_DIR / "keys")
 
 # --- Wagtail ----------------------------------------------------------------------------
 
