@@ -91,3 +91,24 @@ def credentials_of(user):
 @pytest.fixture
 def now():
     return timezone.now()
+
+
+def bare_credential(user, number: int, **fields) -> Credential:
+    """A credential row written directly (no signature needed), for lists and counts."""
+    values = {
+        "user": user,
+        "kind": Credential.Kind.COURSE,
+        "achievement_key": f"course:test-{number}",
+        "name": f"Course {number}",
+        "description": "A course.",
+        "criteria": "Completed it.",
+        "holder_name": user.get_full_name(),
+        "issuer_name": "Spoke",
+        "issued_at": timezone.now(),
+        "status_index": 1000 + number,
+        "document": {},
+        "jwt": "",
+        "kid": "key-1",
+        **fields,
+    }
+    return Credential.objects.create(**values)
