@@ -38,10 +38,15 @@ def _key_path(kid: str) -> Path:
 
 
 def _next_kid() -> str:
+    """The next ``key-N`` not used by a row nor by a file (a file left by a rolled-back
+    run is never overwritten)."""
+    names = set(SigningKey.objects.values_list("kid", flat=True))
+    if key_dir().is_dir():
+        names |= {path.stem for path in key_dir().glob("key-*.pem")}
     numbers = [
-        int(kid.removeprefix("key-"))
-        for kid in SigningKey.objects.values_list("kid", flat=True)
-        if kid.startswith("key-") and kid.removeprefix("key-").isdigit()
+        int(name.removeprefix("key-"))
+        for name in names
+        if name.startswith("key-") and name.removeprefix("key-").isdigit()
     ]
     return f"key-{max(numbers, default=0) + 1}"
 

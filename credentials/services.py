@@ -303,6 +303,8 @@ def roster_credentials_sync(*, user, now: datetime) -> dict:
     (lapsed, declined or left, removed)."""
     result = {"issued": 0, "revoked": 0}
     memberships = {m.tier: m for m in RosterMembership.objects.filter(user=user)}
+    for membership in memberships.values():
+        membership.user = user
     descriptions = dict(RosterTier.objects.values_list("tier", "description"))
     live = Credential.objects.filter(user=user, kind=Kind.ROSTER, revoked_at__isnull=True)
     for credential in live:
@@ -314,34 +316,48 @@ def roster_credentials_sync(*, user, now: datetime) -> dict:
                 reason=_("The roster membership ended (%(status)s).") % {"status": status},
                 now=now,
             )
-    for tier, membership in memberships.items():
-        if membership.status != Status.ACTIVE:
-            continue
-        label = Tier(tier).label
-        issued = _issue(
-            user=user,
-            kind=Kind.ROSTER,
-            achievement_key=f"roster:{tier}",
-            name=_("%(company)s social media %(tier)s")
-            % {"company": issuer_name(), "tier": str(label).lower()},
-            description=descriptions.get(tier)
-            or _("A member of the company's social media roster as %(tier)s.")
-            % {"tier": str(label).lower()},
-            criteria=_(
-                "Met the roster's rules for the %(tier)s tier (competency levels, the current "
-                "social media policy acknowledged and, where the tier asks, recent reviewed "
-                "practice), chose to join, and is an active member. The credential is revoked "
-                "when the membership ends."
+    for membership in memberships.values():
+        if membership.status == Status.ACTIVE:
+            issued = roster_credential_issue(
+                membership=membership, description=descriptions.get(membership.tier), now=now
             )
-            % {"tier": str(label).lower()},
-            achievement_id=ob3.absolute(
-                reverse("credentials:achievement", args=[f"roster-{tier}"])
-            ),
-            now=membership.status_changed_at if membership.status_changed_at <= now else now,
-            tier=tier,
-        )
-        result["issued"] += issued is not None
+            result["issued"] += issued is not None
     return result
+
+
+def roster_credential_issue(
+    *, membership: RosterMembership, now: datetime, description: str | None = None
+) -> Credential | None:
+    """Issue the credential of ``membership``'s tier (unless a live one exists), dated when
+    the person joined (or ``now``, if earlier)."""
+    label = str(Tier(membership.tier).label).lower()
+    if description is None:
+        description = (
+            RosterTier.objects.filter(tier=membership.tier)
+            .values_list("description", flat=True)
+            .first()
+        )
+    joined = membership.status_changed_at
+    return _issue(
+        user=membership.user,
+        kind=Kind.ROSTER,
+        achievement_key=f"roster:{membership.tier}",
+        name=_("%(company)s social media %(tier)s") % {"company": issuer_name(), "tier": label},
+        description=description
+        or _("A member of the company's social media roster as %(tier)s.") % {"tier": label},
+        criteria=_(
+            "Met the roster's rules for the %(tier)s tier (competency levels, the current "
+            "social media policy acknowledged and, where the tier asks, recent reviewed "
+            "practice), chose to join, and is an active member. The credential is revoked "
+            "when the membership ends."
+        )
+        % {"tier": label},
+        achievement_id=ob3.absolute(
+            reverse("credentials:achievement", args=[f"roster-{membership.tier}"])
+        ),
+        now=joined if joined and joined <= now else now,
+        tier=membership.tier,
+    )
 
 
 # --- Everything for one person, everyone ---------------------------------------------------
