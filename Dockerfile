@@ -34,8 +34,9 @@ RUN DJANGO_SECRET_KEY=collectstatic-at-build-time-only \
     DJANGO_ALLOWED_HOSTS=localhost \
     SPOKE_BASE_URL=http://localhost \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media \
-    && chown -R spoke:spoke /app/var
+    && mkdir -p /app/var/media /app/var/keys \
+    && chown -R spoke:spoke /app/var \
+    && chmod 700 /app/var/keys
 
 USER spoke
 
