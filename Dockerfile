@@ -35,9 +35,9 @@ RUN DJANGO_SECRET_KEY=collectstatic-at-build-time-only \
     DJANGO_ALLOWED_HOSTS=localhost \
     SPOKE_BASE_URL=http://localhost \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media /app/var/private \
-    && chmod 0700 /app/var/private \
-    && chown -R spoke:spoke /app/var
+    && mkdir -p /app/var/media /app/var/private /app/var/keys \
+    && chown -R spoke:spoke /app/var \
+    && chmod 0700 /app/var/private /app/var/keys
 
 USER spoke
 

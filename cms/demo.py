@@ -14,7 +14,7 @@ from wagtail.models import Site
 from core.demo import upsert
 
 from .models import HomePage, Platform, PolicyPage, PolicyQuestion, SiteSettings, StandardPage
-from .platforms import PLATFORMS
+from .platforms import PLATFORMS, SHARE_URLS
 
 HOME_INTRO = (
     "<p>Kestrel Rail's people talk to travellers every day, and more and more of that "
@@ -337,6 +337,7 @@ def demo_cms_seed() -> dict[str, int]:
                 **{k: v for k, v in data.items() if k != "slug"},
                 "post_patterns": "\n".join(data["post_patterns"]),
                 "profile_patterns": "\n".join(data["profile_patterns"]),
+                "share_url_template": SHARE_URLS.get(data["slug"], ""),
             },
         )
         written["platforms"] += changed

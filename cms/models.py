@@ -148,6 +148,23 @@ def validate_url_patterns(value: str) -> None:
         raise ValidationError(errors)
 
 
+def validate_share_url_template(value: str) -> None:
+    if not value:
+        return
+    if not value.startswith("https://") or "{url}" not in value:
+        raise ValidationError(_("Use an https address with {url} in it."))
+    leftover = value.replace("{url}", "").replace("{text}", "")
+    if "{" in leftover or "}" in leftover:
+        raise ValidationError(_("Only {url} and {text} can be filled in."))
+
+
+def share_link(template: str, *, url: str, text: str) -> str:
+    """``template`` with the page's address and a text filled in, each URL-encoded."""
+    from urllib.parse import quote
+
+    return template.replace("{url}", quote(url, safe="")).replace("{text}", quote(text, safe=""))
+
+
 class Platform(index.Indexed, models.Model):
     """A social platform where people practise, and how to recognise its public URLs.
 
@@ -175,6 +192,16 @@ class Platform(index.Indexed, models.Model):
     )
     example_post_url = models.URLField(_("example post URL"), blank=True)
     example_profile_url = models.URLField(_("example profile URL"), blank=True)
+    share_url_template = models.CharField(
+        _("share link"),
+        max_length=300,
+        blank=True,
+        validators=[validate_share_url_template],
+        help_text=_(
+            "An https address that shares a page, with {url} where the page's address goes "
+            "and, optionally, {text} for a short text. Empty: no share link for this platform."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -187,6 +214,7 @@ class Platform(index.Indexed, models.Model):
             [FieldPanel("profile_patterns"), FieldPanel("example_profile_url")],
             heading=_("Profiles"),
         ),
+        FieldPanel("share_url_template"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -208,6 +236,14 @@ class Platform(index.Indexed, models.Model):
     @staticmethod
     def _patterns(text: str) -> list[str]:
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def share_url(self, *, url: str, text: str) -> str:
+        """The link that shares ``url`` on this platform, or "" when it has none."""
+        return (
+            share_link(self.share_url_template, url=url, text=text)
+            if self.share_url_template
+            else ""
+        )
 
     def classify_url(self, url: str) -> str | None:
         """Return ``"post"`` or ``"profile"`` when ``url`` is a public URL of this platform."""

@@ -111,3 +111,14 @@ PLATFORMS = [
         "example_profile_url": "https://www.tiktok.com/@kestrelrail",
     },
 ]
+
+# How each platform shares a page, where it has a share address ({url}: the page, {text}: a
+# short text, both URL-encoded when filled in). Kept apart from PLATFORMS because the
+# migration that first seeded the platforms ran before the field existed.
+SHARE_URLS = {
+    "linkedin": "https://www.linkedin.com/sharing/share-offsite/?url={url}",
+    "x": "https://x.com/intent/post?text={text}&url={url}",
+    "facebook": "https://www.facebook.com/sharer/sharer.php?u={url}",
+    "threads": "https://www.threads.net/intent/post?text={text}%20{url}",
+    "bluesky": "https://bsky.app/intent/compose?text={text}%20{url}",
+}

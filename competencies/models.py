@@ -82,6 +82,7 @@ class CompetencyEvidence(models.Model):
         KNOWLEDGE_CHECK = "knowledge_check", _("Knowledge check")
         PRACTICE_REVIEW = "practice_review", _("Practice reviewed by a trainer")
         TRAINER_AWARD = "trainer_award", _("Awarded by a trainer")
+        CORRECTION = "correction", _("Corrected by an admin")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -3,9 +3,12 @@
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+
+from people import roles
 
 from .levels import KNOWLEDGE_CHECK_CAP, Level
 from .models import Competency, CompetencyEvidence, CompetencyStanding
@@ -67,12 +70,49 @@ def evidence_record(
     return evidence
 
 
+def evidence_correct(
+    *, user, competency: Competency, level: int, by, note: str
+) -> CompetencyEvidence:
+    """An admin corrects ``user``'s level in ``competency`` (up or down), saying why.
+
+    The ledger stays append-only: the correction is a new row, and from it on the standing
+    counts only the correction and what was recorded after it (see ``_standing_refresh``).
+    Admins only (``PermissionDenied``); the note is required.
+    """
+    if by is None or not roles.user_is_site_admin(by):
+        raise PermissionDenied
+    if not (note or "").strip():
+        raise ValueError("A correction needs a note saying why.")
+    level = Level(level)
+    with transaction.atomic():
+        evidence = CompetencyEvidence.objects.create(
+            user=user,
+            competency=competency,
+            level=level,
+            source_kind=Source.CORRECTION,
+            awarded_by=by,
+            note=note.strip(),
+            created_at=timezone.now(),
+        )
+        _standing_refresh(user=user, competency=competency)
+    return evidence
+
+
 def _standing_refresh(*, user, competency: Competency) -> CompetencyStanding:
-    """Recompute one standing from the ledger, under a row lock so writers queue up."""
+    """Recompute one standing from the ledger, under a row lock so writers queue up.
+
+    The level counts the evidence since the latest correction (the correction included);
+    with no correction, all of it."""
     standing = _standing_locked(user=user, competency=competency)
-    totals = CompetencyEvidence.objects.filter(user=user, competency=competency).aggregate(
-        trainer_max=Max("level", filter=~Q(source_kind=Source.KNOWLEDGE_CHECK)),
-        knowledge_check_max=Max("level", filter=Q(source_kind=Source.KNOWLEDGE_CHECK)),
+    rows = CompetencyEvidence.objects.filter(user=user, competency=competency)
+    correction = rows.filter(source_kind=Source.CORRECTION).order_by("-created_at", "-pk").first()
+    if correction is not None:
+        counted = Q(created_at__gt=correction.created_at) | Q(pk=correction.pk)
+    else:
+        counted = Q()
+    totals = rows.aggregate(
+        trainer_max=Max("level", filter=counted & ~Q(source_kind=Source.KNOWLEDGE_CHECK)),
+        knowledge_check_max=Max("level", filter=counted & Q(source_kind=Source.KNOWLEDGE_CHECK)),
         count=Count("pk"),
         last=Max("created_at"),
     )

@@ -1,13 +1,17 @@
 """The competency framework in the Wagtail admin, and each person's summary on the dashboard."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.dashboard import HOOK_NAME, DashboardPanel
+from people import roles
 
+from .admin_views import CorrectionView
 from .models import Competency
 from .selectors import standing_summary_for_user
 
@@ -44,3 +48,30 @@ class CompetencyViewSet(SnippetViewSet):
 
 
 register_snippet(CompetencyViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_correction_url():
+    return [
+        path(
+            "competencies/correct/",
+            CorrectionView.as_view(),
+            name="competencies_admin_correct",
+        )
+    ]
+
+
+class SiteAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return roles.user_is_site_admin(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_correction_menu_item():
+    return SiteAdminMenuItem(
+        gettext_lazy("Correct a level"),
+        reverse("competencies_admin_correct"),
+        name="correct-level",
+        icon_name="edit",
+        order=255,
+    )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("practice/", include("assessments.urls")),
     path("roster/", include("advocacy.urls")),
+    path("credentials/", include("credentials.urls")),
     path("reports/", include("reports.urls")),
     # One way in: everyone logs in, and changes or resets a password, through allauth, so
     # e-mail verification, the domain rule, two-factor and rate limits apply to everyone.

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "cohorts",
     "assessments",
     "advocacy",
+    "credentials",
     "reports",
     "lms",
     # Wagtail
@@ -207,6 +208,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assessments.tasks.screenshots_clean",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Credentials a trigger missed (a bulk roster change, a time without a signing key).
+    "credentials-sync-all": {
+        "task": "credentials.tasks.credentials_sync_all",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Report exports are kept for a day for whoever asked; then they go, with their files.
     "reports-exports-expire": {
         "task": "reports.tasks.report_exports_expire",
@@ -330,6 +336,11 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # grace period (so an upload being saved is never taken).
 SPOKE_DRAFT_SCREENSHOT_RETENTION_DAYS = env.int("SPOKE_DRAFT_SCREENSHOT_RETENTION_DAYS", default=30)
 SPOKE_PRIVATE_ORPHAN_GRACE_HOURS = 24
+
+# --- Credentials ------------------------------------------------------------------------
+# The private keys that sign credentials: PEM files, outside the database so that a dump
+# holds none. Shared by the web app and the workers (a named volume in docker-compose.yml).
+SPOKE_CREDENTIALS_KEY_DIR = env.path("SPOKE_CREDENTIALS_KEY_DIR", default=VAR_DIR / "keys")
 
 # --- Wagtail ----------------------------------------------------------------------------
 

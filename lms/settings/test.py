@@ -4,6 +4,9 @@ The database and Redis come from the environment like everywhere else, so the sa
 runs on the embedded default (SQLite, in-process tasks) and on PostgreSQL with Redis.
 """
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -35,3 +38,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests have no internet: link checks run only where a test points them at a local server.
 SPOKE_LINK_CHECK = {"enabled": False, "timeout": 1.0, "allow_private": False}
+# Credential signing keys: a fresh folder per test run, never the developer's var/keys.
+SPOKE_CREDENTIALS_KEY_DIR = Path(tempfile.mkdtemp(prefix="spoke-test-keys-"))

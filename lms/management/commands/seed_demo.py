@@ -10,6 +10,7 @@ from cohorts.demo import demo_cohorts_seed
 from competencies.demo import demo_competencies_seed, demo_history_seed
 from core.demo import demo_guard
 from courses.demo import demo_courses_seed
+from credentials.demo import demo_credentials_seed
 from people.demo import ACCOUNTS, DEMO_PASSWORD, demo_people_seed
 
 
@@ -17,8 +18,8 @@ class Command(BaseCommand):
     help = (
         "Seed demo content: Kestrel Rail's units, about 60 people, demo accounts for every "
         "role, pages, the policy, platforms, a year of competency evidence, courses, cohorts, "
-        "practice in every state and the advocacy roster. Safe to run again; refused in "
-        "production."
+        "practice in every state, the advocacy roster and credentials (earned, hidden, "
+        "revoked). Safe to run again; refused in production."
     )
 
     def handle(self, *args, **options):
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             ("cohorts", demo_cohorts_seed),
             ("practice assignments", demo_assessments_seed),
             ("advocacy roster", demo_advocacy_seed),
+            ("credentials", demo_credentials_seed),
         ]
         for label, seed in steps:
             written = seed()

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CredentialsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "credentials"
+    verbose_name = _("Credentials")
+
+    def ready(self) -> None:
+        # Every event that issues or revokes a credential is heard in one module.
+        from . import handlers
+
+        handlers.connect()
