@@ -14,7 +14,7 @@ def seed_share_urls(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cms", "0004_policypage_policyquestion_policyversion"),
+        ("cms", "0006_document_settings"),
     ]
 
     operations = [

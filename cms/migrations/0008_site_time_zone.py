@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0004_policypage_policyquestion_policyversion'),
+        ('cms', '0007_platform_share_url_template'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0004_policypage_policyquestion_policyversion'),
+        ('cms', '0005_no_shared_password_restrictions'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
