@@ -7,6 +7,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
+
 from . import media, views
 
 urlpatterns = [
@@ -26,6 +28,11 @@ urlpatterns = [
     path("django-admin/login/", views.admin_login),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
+    path(
+        "documents/<int:document_id>/<str:document_filename>",
+        cms_views.document_serve,
+        name="wagtaildocs_serve",
+    ),
     path("documents/", include(wagtaildocs_urls)),
 ]
 
