@@ -404,12 +404,15 @@ def _target_mode(img: Image.Image, out_format: str) -> str:
     return "RGBA" if has_alpha else "RGB"
 
 
+def file_too_large_message() -> str:
+    """What a learner is told about a screenshot file over the limit."""
+    return _("The screenshot is larger than %(max)s MB. Save it as PNG or JPEG, or crop it.") % {
+        "max": MAX_SCREENSHOT_BYTES // (1024 * 1024)
+    }
+
+
 def _file_too_large_error() -> ValidationError:
-    return ValidationError(
-        _("The screenshot is larger than %(max)s MB. Save it as PNG or JPEG, or crop it."),
-        code="file_too_large",
-        params={"max": MAX_SCREENSHOT_BYTES // (1024 * 1024)},
-    )
+    return ValidationError(file_too_large_message(), code="file_too_large")
 
 
 def _image_too_large_error(width: int | None = None, height: int | None = None):

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.html import ALLOWED_TAGS
 
+from . import evidence
+
 # Tags a reader of the form is told about, in the order a writer thinks of them.
 KEPT_MARKUP = ("p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "h3", "code")
 
@@ -78,6 +80,14 @@ class SubmissionForm(forms.Form):
                 "The full address, starting with https://, as your browser shows it on the "
                 "platform."
             )
+        # Browsers with JavaScript say at once that a file is too large (static/js/
+        # upload-limit.js), before it is sent; the service says the same otherwise.
+        self.fields["screenshot"].widget.attrs.update(
+            {
+                "data-max-bytes": evidence.MAX_SCREENSHOT_BYTES,
+                "data-too-large": evidence.file_too_large_message(),
+            }
+        )
         for name in ("link_url", "reflection"):
             self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_helptext"
 

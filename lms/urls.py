@@ -7,6 +7,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
+
 from . import media, views
 
 urlpatterns = [
@@ -34,6 +36,11 @@ urlpatterns = [
     # Documents in a collection protected by a shared password: that option is off
     # (WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS), and so is the page that checks one.
     path("documents/authenticate_with_password/<int:restriction_id>/", views.closed),
+    path(
+        "documents/<int:document_id>/<str:document_filename>",
+        cms_views.document_serve,
+        name="wagtaildocs_serve",
+    ),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

@@ -361,6 +361,33 @@ def test_a_refused_screenshot_asks_for_the_file_again_and_keeps_the_text(
     assert not draft.screenshot
 
 
+def test_a_screenshot_of_a_huge_picture_is_refused_and_the_text_is_kept(client, cohort, task, lena):
+    """A 12000 x 3333 PNG of a few KB is refused with its size and the limits; the
+    reflection typed with it is saved and shown again."""
+    buffer = io.BytesIO()
+    Image.new("1", (12_000, 3_333)).save(buffer, format="PNG", optimize=True)
+    client.force_login(lena)
+    typed = "<p>Kept after a screenshot far too large.</p>"
+    response = post(
+        client, cohort, task, reflection=typed, screenshot=upload(buffer.getvalue(), "x.png")
+    )
+    assert response.status_code == HTTPStatus.OK
+    errors = response.context["form"].errors["screenshot"]
+    assert "too large (12000 by 3333 pixels)" in errors[0]
+    assert escape(typed) in response.content.decode()
+    assert current(task, cohort, lena).reflection == typed
+
+
+def test_the_browser_is_told_the_screenshot_size_limit(client, cohort, task, lena):
+    """The file input carries the 5 MB limit and its message for upload-limit.js, so a
+    browser refuses a large file before sending it (and the text typed stays put)."""
+    client.force_login(lena)
+    html = client.get(work_url(cohort, task)).content.decode()
+    assert 'data-max-bytes="5242880"' in html
+    assert 'data-too-large="The screenshot is larger than 5 MB.' in html
+    assert "js/upload-limit.js" in html
+
+
 def test_a_missing_screenshot_does_not_say_choose_again(client, cohort, task, lena):
     client.force_login(lena)
     response = post(client, cohort, task, action="submit")

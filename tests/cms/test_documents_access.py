@@ -69,6 +69,27 @@ def test_signed_in_people_get_the_file(client, request, who):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_documents_are_kept_out_of_shared_caches(client, learner, handouts):
+    """A document's answer (a redirect or the file, public or not) is marked private, so
+    no proxy keeps it for the next person."""
+    _make_public(handouts)
+    for document in (_document(), _document(handouts, name="public.pdf")):
+        assert "private" in client.get(document.url)["Cache-Control"]
+    client.force_login(learner)
+    response = client.get(_document().url)
+    assert response.status_code == HTTPStatus.OK
+    assert "private" in response["Cache-Control"]
+
+
+def test_document_links_go_through_the_checking_view():
+    """The document URL Wagtail writes in pages resolves to Spoke's wrapper of its view."""
+    from django.urls import resolve
+
+    from cms import views
+
+    assert resolve("/documents/7/slides.pdf").func is views.document_serve
+
+
 def test_a_public_collection_is_open_to_anyone(client, handouts):
     """Documents in a collection marked public are downloaded without signing in."""
     _make_public(handouts)
