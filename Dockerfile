@@ -19,13 +19,10 @@ WORKDIR /app
 RUN groupadd --system spoke \
     && useradd --system --gid spoke --home-dir /app --no-create-home --shell /usr/sbin/nologin spoke
 
-# Dependencies first, from pyproject.toml alone, so that a code change reuses this layer.
-# The project is not a package (`packages = []`): its runtime requirements are all we need.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install --requirement /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, from the lock alone, so that a code change reuses this layer. The lock
+# pins every package with its hashes: the image runs what CI tested (`make lock` refreshes it).
+COPY requirements/base.lock ./requirements/base.lock
+RUN pip install --require-hashes --requirement requirements/base.lock
 
 COPY . .
 

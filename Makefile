@@ -25,18 +25,15 @@ CHROMIUM := /usr/bin/chromium
 DEMO_PASSWORD := spoke-demo
 TEMPLATE_DIRS = $(wildcard templates */templates)
 
-# The dependencies (project and dev) straight from pyproject.toml. The project itself is not
-# a package (`packages = []`), so building it would only leave a `spoke.egg-info` behind and
-# need README.md: installing its requirement list gives the same environment, faster.
-define PRINT_REQUIREMENTS
-import tomllib
-with open("pyproject.toml", "rb") as fh:
-    project = tomllib.load(fh)["project"]
-print("\n".join(project["dependencies"] + project["optional-dependencies"]["dev"]))
-endef
-export PRINT_REQUIREMENTS
+# pyproject.toml says which ranges we accept; the lock files say exactly what is installed,
+# with hashes, so a developer, CI and the image run the same packages. `make lock` re-resolves
+# them (with uv, pinned here) after a change to pyproject.toml; commit the lock files with it.
+LOCK_DIR := requirements
+UV_VERSION := 0.13.9
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
+	--python-version 3.11 --no-header
 
-.PHONY: help install demo migrate seed run test test-e2e test-integration lint format \
+.PHONY: help install lock demo migrate seed run test test-e2e test-integration lint format \
 	worker beat e2e-browser ci clean distclean
 
 help: ## Show this list
@@ -50,13 +47,18 @@ $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (or pass PYTHON=/path/to/python3.11)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	@echo "Installing the dependencies from pyproject.toml into $(VENV)"
-	$(PY) -c "$$PRINT_REQUIREMENTS" > $(VENV)/requirements.txt
-	$(PY) -m pip install --quiet --requirement $(VENV)/requirements.txt
+$(STAMP): $(LOCK_DIR)/dev.lock | $(PY)
+	@echo "Installing the locked dependencies ($(LOCK_DIR)/dev.lock) into $(VENV)"
+	$(PY) -m pip install --quiet --require-hashes --requirement $(LOCK_DIR)/dev.lock
 	@touch $@
 
-install: $(STAMP) ## Create .venv with Python 3.11 and install the dependencies (again when pyproject.toml changes)
+install: $(STAMP) ## Create .venv with Python 3.11 and install the locked dependencies (again when the lock changes)
+
+lock: | $(PY) ## Re-resolve pyproject.toml into requirements/{base,dev}.lock, with hashes (commit them)
+	$(PY) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV_COMPILE) --output-file $(LOCK_DIR)/base.lock
+	$(UV_COMPILE) --extra dev --output-file $(LOCK_DIR)/dev.lock
+	@echo "Locked: $(LOCK_DIR)/base.lock (the image) and $(LOCK_DIR)/dev.lock (make install, CI)"
 
 var:
 	@mkdir -p var

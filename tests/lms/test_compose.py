@@ -287,9 +287,11 @@ def test_every_env_var_passed_is_documented():
 
 
 def test_image_matches_the_project():
-    """The image runs the Python the project asks for and installs from pyproject.toml."""
+    """The image runs the Python the project asks for and installs the locked packages,
+    hashes required."""
     assert re.search(r"(?m)^FROM python:3\.11-slim", DOCKERFILE)
-    assert "COPY pyproject.toml" in DOCKERFILE
+    assert "COPY requirements/base.lock" in DOCKERFILE
+    assert "--require-hashes --requirement requirements/base.lock" in DOCKERFILE
     assert "collectstatic --noinput" in DOCKERFILE
     ignored = (BASE_DIR / ".dockerignore").read_text().split()
     assert {".env", ".venv", "var", ".git"} <= set(ignored)
