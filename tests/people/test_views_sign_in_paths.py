@@ -6,6 +6,7 @@ sign-up reached the dashboard through it. Each old log-in address is tried here 
 worked before, beside allauth's own page.
 """
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -152,3 +153,32 @@ def test_unconfirmed_sign_up_reaches_the_dashboard_by_no_path(client, db):
     response = client.get(reverse("dashboard"))
     assert response.status_code == HTTPStatus.FOUND
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_a_password_reset_does_not_skip_the_code(client, admin_with_totp):
+    """Resetting the password through allauth logs nobody in; the new password is again
+    only the first step before the code."""
+    new_password = "a-fresh-long-passphrase"
+    client.post(reverse("account_reset_password"), {"email": admin_with_totp.email})
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", mail.outbox[-1].body)
+    assert link, mail.outbox[-1].body
+    path = link.group(0).split("testserver", 1)[-1]
+    form_page = client.get(path, follow=True)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else path
+
+    response = client.post(action, {"password1": new_password, "password2": new_password})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not is_logged_in(client)
+    response = allauth_log_in(client, admin_with_totp.email, new_password)
+    assert response.url == reverse("mfa_authenticate")
+    assert not is_logged_in(client)
+
+
+def test_no_other_allauth_way_in_is_switched_on(settings):
+    """Log-in by e-mailed code and log-in straight after a password reset stay off: each
+    would be a way in this file does not try."""
+    assert not getattr(settings, "ACCOUNT_LOGIN_BY_CODE_ENABLED", False)
+    assert not getattr(settings, "ACCOUNT_LOGIN_ON_PASSWORD_RESET", False)
+    assert "allauth.socialaccount" not in settings.INSTALLED_APPS
+    assert "allauth.headless" not in settings.INSTALLED_APPS
