@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 import icalendar
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,6 +49,8 @@ def _cohort_with(name: str, *, place: str = "Room 4.12") -> Cohort:
 def test_cohort_download_survives_and_round_trips(client, learner, case):
     """The .ics answers, parses, and the name reads back as one clean line."""
     raw, expected = NAMES[case]
+    if "\x00" in raw and connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL stores no NUL in text; ical_text is tested with NUL below")
     cohort = _cohort_with(raw)
     enroll(learner, cohort)
     client.force_login(learner)
@@ -66,8 +69,8 @@ def test_cohort_download_survives_and_round_trips(client, learner, case):
 
 
 def test_place_with_line_breaks_keeps_them_as_escaped_breaks(client, learner):
-    """A multi-line place reads back with its lines; NUL and other controls are gone."""
-    cohort = _cohort_with("Plain", place="Building 2\r\nFloor 3\x00\tDesk 7")
+    """A multi-line place reads back with its lines; other control characters are gone."""
+    cohort = _cohort_with("Plain", place="Building 2\r\nFloor 3\x07\tDesk 7")
     enroll(learner, cohort)
     client.force_login(learner)
     response = client.get(reverse("cohorts:calendar_ics", args=[cohort.pk]))
@@ -76,8 +79,8 @@ def test_place_with_line_breaks_keeps_them_as_escaped_breaks(client, learner):
 
 
 def test_personal_feed_survives_a_broken_cohort_name(client, learner):
-    """The personal feed with a CRLF and NUL cohort name answers and parses."""
-    enroll(learner, _cohort_with("Bad\r\nname\x00"))
+    """The personal feed with a CRLF and escape-sequence cohort name answers and parses."""
+    enroll(learner, _cohort_with("Bad\r\nname\x1b"))
     feed = CalendarFeed.objects.create(user=learner)
     response = client.get(reverse("cohorts:feed", args=[feed.token]))
     assert response.status_code == HTTPStatus.OK
