@@ -345,7 +345,11 @@ def demo_cms_seed() -> dict[str, int]:
     _, changed = upsert(
         SiteSettings,
         lookup={"site": site},
-        values={"company_name": "Kestrel Rail", "help_email": "spoke-help@spoke.example"},
+        values={
+            "company_name": "Kestrel Rail",
+            "help_email": "spoke-help@spoke.example",
+            "time_zone": "Europe/Amsterdam",  # the head office's: reports count days here
+        },
     )
     written["settings"] += changed
     return written
