@@ -54,9 +54,10 @@ def test_every_app_mail_is_found():
         "assessments/email/review_digest",
         "advocacy/email/eligible",
         "advocacy/email/policy_version",
+        "credentials/email/issued",
     ):
         assert expected in templates
-    assert len(templates) == 17
+    assert len(templates) == 18
 
 
 @pytest.mark.parametrize("template", notification_templates())
