@@ -51,7 +51,7 @@ from .models import (
     RosterTier,
     Tier,
 )
-from .policy import policy_acknowledge
+from .services import policy_acknowledge
 
 LEAD = "lead@spoke.example"
 TRAINER = "trainer@spoke.example"

@@ -1,8 +1,9 @@
-"""Acknowledging the social media policy: where a person stands, and passing the check.
+"""Acknowledging the social media policy: where a person stands, and grading the check.
 
-:func:`policy_status` reads; :func:`policy_acknowledge` grades the understanding check on
-the server and writes the :class:`~advocacy.models.PolicyAcknowledgement`. Once a new
-acknowledgement is committed, :data:`policy_acknowledged` is sent::
+:func:`policy_status` reads; :func:`policy_answers_grade` grades the understanding check
+on the server. Nothing here writes: ``advocacy.services.policy_acknowledge`` grades and
+writes the :class:`~advocacy.models.PolicyAcknowledgement`. Once a new acknowledgement is
+committed, :data:`policy_acknowledged` is sent::
 
     @receiver(policy_acknowledged)
     def on_acknowledged(sender, *, acknowledgement, **kwargs): ...
@@ -15,14 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from cms.models import PolicyQuestion, PolicyVersion
-from cms.selectors import policy_current, policy_questions
+from cms.selectors import policy_current
 
 from .models import PolicyAcknowledgement
 
@@ -99,7 +99,7 @@ def _choice_number(raw: Any) -> int | None:
     return int(text)
 
 
-def _question_id(key: Any) -> int | None:
+def policy_question_id(key: Any) -> int | None:
     """The id in ``key`` (an int or a string of digits), or ``None``."""
     if isinstance(key, bool):
         return None
@@ -117,13 +117,15 @@ def _refusal(question: PolicyQuestion, problem: str) -> ValidationError:
     return ValidationError(f"{problem} {hint}", code="failed")
 
 
-def _grade(questions: list[PolicyQuestion], answers: dict) -> dict[str, ValidationError]:
+def policy_answers_grade(
+    questions: list[PolicyQuestion], answers: dict
+) -> dict[str, ValidationError]:
     """Errors keyed ``q<pk>``; empty when every question is answered right."""
     by_id = {question.pk: question for question in questions}
     given: dict[int, Any] = {}
     errors: dict[str, ValidationError] = {}
     for key, raw in answers.items():
-        question_id = _question_id(key)
+        question_id = policy_question_id(key)
         if question_id is None or question_id not in by_id:
             label = str(key)[:20]
             errors[f"q{label}"] = ValidationError(
@@ -143,55 +145,3 @@ def _grade(questions: list[PolicyQuestion], answers: dict) -> dict[str, Validati
         elif number != question.correct_choice:
             errors[f"q{question.pk}"] = _refusal(question, _("Not quite."))
     return errors
-
-
-def policy_acknowledge(
-    *, user, version_id: Any, answers: dict, now: datetime
-) -> PolicyAcknowledgement:
-    """Grade ``answers`` (question pk → chosen 1-based choice number) for the current
-    version and record that ``user`` acknowledged it.
-
-    Refuses with ``ValidationError``: code ``"no_policy"`` when no policy is published,
-    ``"old_version"`` when ``version_id`` is not the current version (the message names
-    it), and an error dict keyed ``q<pk>`` (each with code ``"failed"`` and the question's
-    explanation) unless every question is answered right. Acknowledging a version again
-    returns the existing row and changes nothing.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise PermissionDenied(_("Log in to acknowledge the policy."))
-    current = policy_current()
-    if current is None:
-        raise ValidationError(
-            _("There is no policy to acknowledge yet."),
-            code="no_policy",
-        )
-    if _question_id(version_id) != current.pk:
-        raise ValidationError(
-            _(
-                "The policy changed while you were reading it: version %(number)d is now "
-                "current. Read what changed, then answer its questions."
-            ),
-            code="old_version",
-            params={"number": current.number},
-        )
-    errors = _grade(policy_questions(page=current.page), answers)
-    if errors:
-        raise ValidationError(errors)
-
-    existing = PolicyAcknowledgement.objects.filter(user=user, version=current).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            acknowledgement = PolicyAcknowledgement.objects.create(
-                user=user, version=current, acknowledged_at=now
-            )
-    except IntegrityError:
-        # The same person's other click won the race: theirs is the acknowledgement.
-        return PolicyAcknowledgement.objects.get(user=user, version=current)
-    transaction.on_commit(
-        lambda: policy_acknowledged.send(
-            sender=PolicyAcknowledgement, acknowledgement=acknowledgement
-        )
-    )
-    return acknowledgement

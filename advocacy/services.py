@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +29,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.tasks import notification_send_task
+from cms.selectors import policy_current, policy_questions
+from core.tasks import notify_after_commit
 from people import roles
 
 from .models import (
@@ -39,6 +41,7 @@ from .models import (
     RosterTier,
     Tier,
 )
+from .policy import policy_acknowledged, policy_answers_grade, policy_question_id
 from .selectors import TierCheck, eligibility, eligibility_for
 
 Status = RosterMembership.Status
@@ -60,12 +63,6 @@ def _tier_label(tier: str) -> str:
 
 def _join(texts: Iterable[str]) -> str:
     return "; ".join(str(text) for text in texts)[:MAX_REASON]
-
-
-def _notify(*, user_id: int, key: str, template: str, context: dict) -> None:
-    notification_send_task.delay_on_commit(
-        user_id=user_id, key=key, template=EMAIL + template, context=context
-    )
 
 
 def _roster_path() -> str:
@@ -184,10 +181,10 @@ def _require_reason(reason: str) -> str:
 
 
 def _tell_eligible(membership: RosterMembership, event: RosterEvent, check: TierCheck) -> None:
-    _notify(
+    notify_after_commit(
         user_id=membership.user_id,
         key=f"roster:eligible:{membership.tier}:{membership.user_id}:{event.pk}",
-        template="eligible",
+        template=EMAIL + "eligible",
         context={
             "tier": membership.tier,
             "tier_label": _tier_label(membership.tier),
@@ -199,10 +196,10 @@ def _tell_eligible(membership: RosterMembership, event: RosterEvent, check: Tier
 
 
 def _tell_lapsed(membership: RosterMembership, event: RosterEvent, missing: list[str]) -> None:
-    _notify(
+    notify_after_commit(
         user_id=membership.user_id,
         key=f"roster:lapsed:{event.pk}",
-        template="lapsed",
+        template=EMAIL + "lapsed",
         context={
             "tier": membership.tier,
             "tier_label": _tier_label(membership.tier),
@@ -214,10 +211,10 @@ def _tell_lapsed(membership: RosterMembership, event: RosterEvent, missing: list
 
 
 def _tell_reinstated(membership: RosterMembership, event: RosterEvent) -> None:
-    _notify(
+    notify_after_commit(
         user_id=membership.user_id,
         key=f"roster:reinstated:{event.pk}",
-        template="reinstated",
+        template=EMAIL + "reinstated",
         context={
             "tier": membership.tier,
             "tier_label": _tier_label(membership.tier),
@@ -229,10 +226,10 @@ def _tell_reinstated(membership: RosterMembership, event: RosterEvent) -> None:
 
 
 def _tell_decision(membership: RosterMembership, event: RosterEvent, template: str) -> None:
-    _notify(
+    notify_after_commit(
         user_id=membership.user_id,
         key=f"roster:{template}:{event.pk}",
-        template=template,
+        template=EMAIL + template,
         context={
             "tier": membership.tier,
             "tier_label": _tier_label(membership.tier),
@@ -733,10 +730,10 @@ def policy_version_started(*, version, now: datetime) -> int:
         for membership in memberships:
             tiers_by_person.setdefault(membership.user_id, []).append(_tier_label(membership.tier))
         for user_id, labels in tiers_by_person.items():
-            _notify(
+            notify_after_commit(
                 user_id=user_id,
                 key=f"roster:policy:{version.pk}:{user_id}",
-                template="policy_version",
+                template=EMAIL + "policy_version",
                 context={
                     "number": version.number,
                     "change_note": version.change_note,
@@ -781,3 +778,58 @@ def platform_account_delete(*, account: PlatformAccount, by) -> None:
     if account.user_id != by.pk:
         raise PermissionDenied
     account.delete()
+
+
+# --- The policy check -----------------------------------------------------------------
+
+
+def policy_acknowledge(
+    *, user, version_id: Any, answers: dict, now: datetime
+) -> PolicyAcknowledgement:
+    """Grade ``answers`` (question pk → chosen 1-based choice number) for the current
+    version and record that ``user`` acknowledged it.
+
+    Refuses with ``ValidationError``: code ``"no_policy"`` when no policy is published,
+    ``"old_version"`` when ``version_id`` is not the current version (the message names
+    it), and an error dict keyed ``q<pk>`` (each with code ``"failed"`` and the question's
+    explanation) unless every question is answered right. Acknowledging a version again
+    returns the existing row and changes nothing.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise PermissionDenied(_("Log in to acknowledge the policy."))
+    current = policy_current()
+    if current is None:
+        raise ValidationError(
+            _("There is no policy to acknowledge yet."),
+            code="no_policy",
+        )
+    if policy_question_id(version_id) != current.pk:
+        raise ValidationError(
+            _(
+                "The policy changed while you were reading it: version %(number)d is now "
+                "current. Read what changed, then answer its questions."
+            ),
+            code="old_version",
+            params={"number": current.number},
+        )
+    errors = policy_answers_grade(policy_questions(page=current.page), answers)
+    if errors:
+        raise ValidationError(errors)
+
+    existing = PolicyAcknowledgement.objects.filter(user=user, version=current).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            acknowledgement = PolicyAcknowledgement.objects.create(
+                user=user, version=current, acknowledged_at=now
+            )
+    except IntegrityError:
+        # The same person's other click won the race: theirs is the acknowledgement.
+        return PolicyAcknowledgement.objects.get(user=user, version=current)
+    transaction.on_commit(
+        lambda: policy_acknowledged.send(
+            sender=PolicyAcknowledgement, acknowledgement=acknowledgement
+        )
+    )
+    return acknowledgement

@@ -22,14 +22,13 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cms.models import Platform
 from core.errors import error_text
 from core.exports import csv_response, xlsx_response
+from core.responses import private_response, safe_next
 from people.models import zone_or_utc
 from people.roles import user_is_advocacy_lead, user_is_hr
 from people.selectors import unit_tree
@@ -71,26 +70,6 @@ JOINABLE = (None, Status.ELIGIBLE, Status.DECLINED)
 
 
 # --- Shared helpers --------------------------------------------------------------------------
-
-
-def _private(response):
-    """Pages about people are never kept by a shared cache."""
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
-def _safe_next(request, default: str) -> str:
-    """The ``next`` address when it stays on this site, else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if (
-        target
-        and len(target) <= 2000
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return target
-    return default
 
 
 def _page(request, items):
@@ -152,7 +131,7 @@ def platform_list(request):
     )
     listed = {account.platform_id for account in accounts}
     more_platforms = Platform.objects.exclude(pk__in=listed).exists()
-    return _private(
+    return private_response(
         render(
             request,
             "advocacy/platforms.html",
@@ -184,7 +163,7 @@ def _save_account(request, form: PlatformAccountForm) -> PlatformAccount | None:
 @require_http_methods(["GET", "POST"])
 def platform_add(request):
     """Add an account. ``?next=`` (on this site) is where to go back to afterwards."""
-    back = _safe_next(request, reverse("advocacy:platforms"))
+    back = safe_next(request, reverse("advocacy:platforms"))
     form = PlatformAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         account = _save_account(request, form)
@@ -193,7 +172,7 @@ def platform_add(request):
                 request, _("Your %(platform)s account is listed.") % {"platform": account.platform}
             )
             return HttpResponseRedirect(back)
-    return _private(
+    return private_response(
         render(
             request,
             "advocacy/platform_form.html",
@@ -213,7 +192,7 @@ def platform_edit(request, pk: int):
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("advocacy:platforms")
-    return _private(
+    return private_response(
         render(
             request,
             "advocacy/platform_form.html",
@@ -239,7 +218,7 @@ def platform_delete(request, pk: int):
         for membership in account.memberships.all()
         if membership.status in (*RosterMembership.ON_ROSTER, Status.PENDING)
     ]
-    return _private(
+    return private_response(
         render(
             request,
             "advocacy/platform_delete.html",
@@ -327,7 +306,7 @@ def _render_me(request, *, bound: OptInForm | None = None, bound_tier: str = "")
             ),
         },
     )
-    return _private(response)
+    return private_response(response)
 
 
 @login_required
@@ -442,7 +421,7 @@ def leave(request, tier: str):
         return _own_change(
             request, tier, membership_leave, _("You left. Thank you for all you did.")
         )
-    return _private(render(request, "advocacy/leave.html", {"membership": membership}))
+    return private_response(render(request, "advocacy/leave.html", {"membership": membership}))
 
 
 # --- The roster, for leads and HR ------------------------------------------------------------
@@ -511,7 +490,7 @@ def roster(request):
     if file_format in EXPORT_FORMATS:
         return _export(request, memberships, file_format)
     page = _page(request, memberships)
-    return _private(
+    return private_response(
         render(
             request,
             "advocacy/roster.html",
@@ -543,7 +522,7 @@ def eligible(request):
         query=filters.query,
     ).filter(user__is_active=True)
     page = _page(request, memberships)
-    return _private(
+    return private_response(
         render(
             request,
             "advocacy/roster_eligible.html",
@@ -586,7 +565,7 @@ def approvals(request):
         )
         for membership in members
     ]
-    return _private(
+    return private_response(
         render(
             request,
             "advocacy/approvals.html",
@@ -612,7 +591,7 @@ def member(request, pk: int):
     others = [m for m in memberships_for(user=membership.user) if m.pk != membership.pk]
     check = eligibility_for(user=membership.user, now=timezone.now()).get(membership.tier)
     is_own = membership.user_id == request.user.pk
-    return _private(
+    return private_response(
         render(
             request,
             "advocacy/member.html",
@@ -637,7 +616,7 @@ def approve(request, pk: int):
     """A lead lets someone join (they are told)."""
     _lead_only(request)
     membership = _membership_or_404(pk)
-    back = _safe_next(request, reverse("advocacy:approvals"))
+    back = safe_next(request, reverse("advocacy:approvals"))
     try:
         membership_approve(membership=membership, by=request.user, now=timezone.now())
     except ValidationError as error:
@@ -687,7 +666,7 @@ def _decision_page(request, pk: int, *, service, template: str, allowed, done: s
         else:
             messages.success(request, done % {"name": membership.user.display_name})
             return redirect(member_url)
-    return _private(
+    return private_response(
         render(
             request, template, {"membership": membership, "person": membership.user, "form": form}
         )

@@ -10,14 +10,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cms.models import PolicyQuestion
 from cms.selectors import policy_questions
+from core.responses import safe_next
 
-from .policy import PolicyStatus, policy_acknowledge, policy_status
+from .policy import PolicyStatus, policy_status
+from .services import policy_acknowledge
 
 # Answers come as q<question pk>=<choice number>; other fields are not answers.
 _ANSWER_FIELD = re.compile(r"q(\d{1,18})")
@@ -29,16 +30,6 @@ class QuestionRow:
     name: str
     choices: list[tuple[int, str, bool]]  # number, text, chosen
     errors: list[str] = field(default_factory=list)
-
-
-def _safe_next(request) -> str:
-    """The ``next`` address when it stays on this site, else an empty string."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if len(target) > 2000 or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return ""
-    return target
 
 
 def _rows(questions, chosen: dict[str, str], errors: dict[str, list[str]]) -> list[QuestionRow]:
@@ -113,7 +104,7 @@ def policy_check(request):
                     request,
                     _("Thank you: you acknowledged version %(n)d of the policy.") % {"n": number},
                 )
-            return HttpResponseRedirect(_safe_next(request) or _page_url(request, status))
+            return HttpResponseRedirect(safe_next(request) or _page_url(request, status))
     questions = policy_questions(page=status.version.page)
     shown = {f"q{question.pk}" for question in questions}
     general += [message for key, text in errors.items() if key not in shown for message in text]
@@ -132,6 +123,6 @@ def policy_check(request):
             "failed": failed,
             "general_errors": general,
             "changed_meanwhile": changed_meanwhile,
-            "next": _safe_next(request),
+            "next": safe_next(request),
         },
     )

@@ -17,7 +17,6 @@ from urllib.parse import urlencode, urlsplit
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -37,7 +36,7 @@ from people.roles import user_is_site_admin
 from .admin_forms import ReviewForm, WindowForm
 from .models import Assignment, Review, RubricCriterion, Submission
 from .selectors import Window, assignment_windows, latest_attempts, submissions_waiting
-from .services import assignment_window_clear, assignment_window_set, review_decide
+from .services import WindowChange, WindowRowsError, assignment_windows_save, review_decide
 
 PER_PAGE = 25
 Status = Submission.Status
@@ -482,33 +481,28 @@ class DatesView(CohortPracticeMixin, PracticeView):
     def post(self, request, *args, **kwargs):
         rows = self._rows(request.POST)
         if all(form.is_valid() for _assignment, form in rows):
-            changed, failed = 0, False
-            with transaction.atomic():
-                for assignment, form in rows:
-                    action = form.action()
-                    try:
-                        if action == "set":
-                            assignment_window_set(
-                                cohort=self.cohort,
-                                assignment=assignment,
-                                by=request.user,
-                                opens_at=form.cleaned_data["opens_at"],
-                                due_at=form.cleaned_data["due_at"],
-                            )
-                        elif action == "clear":
-                            assignment_window_clear(
-                                cohort=self.cohort, assignment=assignment, by=request.user
-                            )
-                    except (PermissionDenied, ValidationError) as error:
-                        failed = True
-                        field = None
-                        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-                            field = next((n for n in error.error_dict if n in form.fields), None)
-                        form.add_error(field, error_text(error))
-                    else:
-                        changed += bool(action)
-                if failed:
-                    transaction.set_rollback(True)
+            changes = [
+                WindowChange(
+                    assignment=assignment,
+                    action=form.action(),
+                    opens_at=form.cleaned_data.get("opens_at"),
+                    due_at=form.cleaned_data.get("due_at"),
+                )
+                for assignment, form in rows
+            ]
+            failed = False
+            try:
+                changed = assignment_windows_save(
+                    cohort=self.cohort, changes=changes, by=request.user
+                )
+            except WindowRowsError as refusal:
+                failed = True
+                for index, error in refusal.rows.items():
+                    form = rows[index][1]
+                    field = None
+                    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+                        field = next((n for n in error.error_dict if n in form.fields), None)
+                    form.add_error(field, error_text(error))
             if not failed:
                 if changed:
                     messages.success(

@@ -10,8 +10,9 @@ Everything here costs a fixed number of queries, however many cohorts and assign
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext
@@ -231,6 +232,115 @@ def practice_overview(*, user, now: datetime, cohort: Cohort | None = None) -> P
 def practice_for(*, user, now: datetime, cohort: Cohort | None = None) -> list[DueItem]:
     """What ``user`` has to do, by due date (see :func:`practice_overview`)."""
     return practice_overview(user=user, now=now, cohort=cohort).items
+
+
+class PracticeStep(StrEnum):
+    """Where a person stands with one assignment in one cohort."""
+
+    HIDDEN = "hidden"  # no place in the cohort, cancelled, another course's assignment
+    NOT_OPEN = "not_open"  # a member, but the assignment has not opened (or has no date)
+    OPEN = "open"  # open, nothing started: the first save makes the draft
+    DRAFT = "draft"  # a draft is being worked on
+    NEEDS_REVISION = "needs_revision"  # the last attempt came back: the next starts from it
+    SUBMITTED = "submitted"  # handed in, waiting for review
+    ACCEPTED = "accepted"  # done: nothing more to do
+
+
+EDITABLE_STEPS = (PracticeStep.OPEN, PracticeStep.DRAFT, PracticeStep.NEEDS_REVISION)
+
+
+# Why someone may not practise, as ``practice_gate`` says it (None: they may).
+GATE_ANONYMOUS = "anonymous"
+GATE_NO_PLACE = "no_place"
+GATE_CANCELLED = "cancelled"
+GATE_OTHER_COURSE = "other_course"
+GATE_NOT_OPEN = "not_open"
+
+
+def practice_gate(
+    *, assignment: Assignment, cohort: Cohort, user, now: datetime
+) -> tuple[str | None, Window | None]:
+    """Whether ``user`` may work on ``assignment`` in ``cohort`` at ``now``: the reason
+    they may not (one of the ``GATE_`` names) or None, and the assignment's window."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return GATE_ANONYMOUS, None
+    enrollment = Enrollment.objects.filter(cohort=cohort, user=user).first()
+    if enrollment is None or enrollment.status not in Enrollment.HOLDS_A_PLACE:
+        return GATE_NO_PLACE, None
+    if cohort.cancelled_at is not None or not cohort.is_published:
+        return GATE_CANCELLED, None
+    if assignment.course_id != cohort.course_id:
+        return GATE_OTHER_COURSE, None
+    window = assignment_window(cohort=cohort, assignment=assignment)
+    if window is None or not window.is_open_at(now):
+        return GATE_NOT_OPEN, window
+    return None, window
+
+
+def next_draft(*, assignment: Assignment, cohort: Cohort, user, last: Submission | None):
+    """The draft a person's next attempt starts as (not saved): empty for the first, a copy
+    of what the last attempt held after a request for revision."""
+    draft = Submission(assignment=assignment, cohort=cohort, user=user, attempt=1)
+    if last is not None:
+        draft.attempt = last.attempt + 1
+        draft.link_url, draft.platform_id = last.link_url, last.platform_id
+        draft.reflection, draft.reflection_chars = last.reflection, last.reflection_chars
+        draft.screenshot = last.screenshot.name if last.screenshot else ""
+        draft.screenshot_width, draft.screenshot_height = (
+            last.screenshot_width,
+            last.screenshot_height,
+        )
+    return draft
+
+
+@dataclass(frozen=True)
+class PracticeState:
+    """What the work page shows: the step, the window, the attempt in hand (for ``OPEN``
+    and ``NEEDS_REVISION`` the draft the first save will create, not yet stored, with
+    ``screenshot_from`` the stored attempt whose screenshot it carries over) and the
+    earlier attempts, newest first."""
+
+    step: PracticeStep
+    window: Window | None = None
+    current: Submission | None = None
+    screenshot_from: Submission | None = None
+    earlier: list[Submission] = field(default_factory=list)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.step in EDITABLE_STEPS
+
+
+def practice_state(*, assignment: Assignment, cohort: Cohort, user, now: datetime) -> PracticeState:
+    """Where ``user`` stands with ``assignment`` in ``cohort``, read only (nothing is
+    created: the first save of the page makes the draft)."""
+    reason, window = practice_gate(assignment=assignment, cohort=cohort, user=user, now=now)
+    if reason == GATE_NOT_OPEN:
+        return PracticeState(step=PracticeStep.NOT_OPEN, window=window)
+    if reason is not None:
+        return PracticeState(step=PracticeStep.HIDDEN)
+    attempts = list(
+        Submission.objects.filter(assignment=assignment, cohort=cohort, user=user)
+        .select_related("review")
+        .order_by("-attempt")
+    )
+    last = attempts[0] if attempts else None
+    if last is None:
+        draft = next_draft(assignment=assignment, cohort=cohort, user=user, last=None)
+        return PracticeState(step=PracticeStep.OPEN, window=window, current=draft)
+    if last.status == Submission.Status.ACCEPTED:
+        return PracticeState(step=PracticeStep.ACCEPTED, window=window, earlier=attempts)
+    if last.status == Submission.Status.NEEDS_REVISION:
+        draft = next_draft(assignment=assignment, cohort=cohort, user=user, last=last)
+        return PracticeState(
+            step=PracticeStep.NEEDS_REVISION,
+            window=window,
+            current=draft,
+            screenshot_from=last if draft.screenshot else None,
+            earlier=attempts,
+        )
+    step = PracticeStep.DRAFT if last.status == Submission.Status.DRAFT else PracticeStep.SUBMITTED
+    return PracticeState(step=step, window=window, current=last, earlier=attempts[1:])
 
 
 def user_may_see_submission(*, user, submission: Submission) -> bool:

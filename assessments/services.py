@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import user_runs_cohort
@@ -26,9 +27,9 @@ from cohorts.services import local_time
 from competencies.services import evidence_record
 from core.files import storage_file_delete, storage_orphans_delete
 from core.html import html_text_length, sanitize_html
-from core.tasks import notification_send_task
+from core.tasks import notify_after_commit
 
-from . import evidence
+from . import evidence, selectors
 from .models import (
     SCREENSHOT_FOLDER,
     Assignment,
@@ -39,7 +40,6 @@ from .models import (
 )
 from .selectors import (
     AFTER_LAST_SESSION,
-    assignment_window,
     assignment_windows,
     latest_attempts,
 )
@@ -56,29 +56,40 @@ def work_path(*, cohort_id: int, assignment_id: int) -> str:
     return reverse("assessments:work", args=[cohort_id, assignment_id])
 
 
-def _notify(*, user, key: str, template: str, context: dict) -> None:
-    notification_send_task.delay_on_commit(
-        user_id=user.pk, key=key, template=EMAIL + template, context=context
-    )
-
-
 # --- Opening an attempt -------------------------------------------------------------------
+
+
+_GATE_REFUSALS = {
+    selectors.GATE_ANONYMOUS: (PermissionDenied, _lazy("Sign in to practise."), None),
+    selectors.GATE_NO_PLACE: (
+        PermissionDenied,
+        _lazy("Only the people enrolled in this cohort practise in it."),
+        None,
+    ),
+    selectors.GATE_CANCELLED: (ValidationError, _lazy("This cohort is cancelled."), "cancelled"),
+    selectors.GATE_OTHER_COURSE: (
+        PermissionDenied,
+        _lazy("This assignment belongs to another course."),
+        None,
+    ),
+    selectors.GATE_NOT_OPEN: (
+        ValidationError,
+        _lazy("This assignment is not open yet."),
+        "not_open",
+    ),
+}
 
 
 def _require_can_practise(*, assignment: Assignment, cohort, user, now: datetime):
     """The window, if ``user`` may work on ``assignment`` in ``cohort`` now."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise PermissionDenied(_("Sign in to practise."))
-    enrollment = Enrollment.objects.filter(cohort=cohort, user=user).first()
-    if enrollment is None or enrollment.status not in Enrollment.HOLDS_A_PLACE:
-        raise PermissionDenied(_("Only the people enrolled in this cohort practise in it."))
-    if cohort.cancelled_at is not None or not cohort.is_published:
-        raise ValidationError(_("This cohort is cancelled."), code="cancelled")
-    if assignment.course_id != cohort.course_id:
-        raise PermissionDenied(_("This assignment belongs to another course."))
-    window = assignment_window(cohort=cohort, assignment=assignment)
-    if window is None or not window.is_open_at(now):
-        raise ValidationError(_("This assignment is not open yet."), code="not_open")
+    reason, window = selectors.practice_gate(
+        assignment=assignment, cohort=cohort, user=user, now=now
+    )
+    if reason is not None:
+        error, message, code = _GATE_REFUSALS[reason]
+        if error is PermissionDenied:
+            raise PermissionDenied(str(message))
+        raise ValidationError(str(message), code=code)
     return window
 
 
@@ -95,23 +106,45 @@ def submission_current(*, assignment: Assignment, cohort, user, now: datetime | 
     last = attempts.order_by("-attempt").first()
     if last is not None and last.status == Status.ACCEPTED:
         raise ValidationError(_("This work is accepted: there is nothing more to do."), code="done")
-    draft = Submission(assignment=assignment, cohort=cohort, user=user, attempt=1)
-    if last is not None:
-        draft.attempt = last.attempt + 1
-        draft.link_url, draft.platform_id = last.link_url, last.platform_id
-        draft.reflection, draft.reflection_chars = last.reflection, last.reflection_chars
-        draft.screenshot = last.screenshot.name if last.screenshot else ""
-        draft.screenshot_width, draft.screenshot_height = (
-            last.screenshot_width,
-            last.screenshot_height,
-        )
+    draft = selectors.next_draft(assignment=assignment, cohort=cohort, user=user, last=last)
     try:
         with transaction.atomic():
             draft.save()
     except IntegrityError:
-        # Two tabs opened the form at once: the other one made the draft.
+        # Two tabs saved the first draft at once: the other one made it.
         return attempts.get(status__in=Submission.OPEN)
     return draft
+
+
+def submission_work_save(
+    *,
+    assignment: Assignment,
+    cohort,
+    by,
+    link_url: str = "",
+    reflection: str = "",
+    screenshot=None,
+    remove_screenshot: bool = False,
+    submit: bool = False,
+    now: datetime | None = None,
+) -> Submission:
+    """What the work page's form does: open the person's attempt (the first save creates
+    the draft, or the next attempt after a request for revision), keep what they typed
+    (``submission_draft_save``) and, when asked, hand it in (``submission_submit``).
+    Raises what those refuse; a ``ValidationError`` with field errors comes after the rest
+    of the draft is saved."""
+    current = submission_current(assignment=assignment, cohort=cohort, user=by, now=now)
+    submission_draft_save(
+        submission=current,
+        by=by,
+        link_url=link_url,
+        reflection=reflection,
+        screenshot=screenshot,
+        remove_screenshot=remove_screenshot,
+    )
+    if not submit:
+        return current
+    return submission_submit(submission=current, by=by, now=now)
 
 
 # --- Drafts and submitting ----------------------------------------------------------------
@@ -401,10 +434,10 @@ def review_decide(
                     awarded_by=by,
                     note=criterion.description[:200],
                 )
-        _notify(
-            user=current.user,
+        notify_after_commit(
+            user_id=current.user_id,
             key=f"practice-feedback:{review.pk}",
-            template="feedback",
+            template=EMAIL + "feedback",
             context={
                 "path": work_path(cohort_id=current.cohort_id, assignment_id=current.assignment_id),
                 "assignment_title": current.assignment.title,
@@ -469,6 +502,57 @@ def assignment_window_clear(*, cohort, assignment: Assignment, by) -> bool:
 
 
 # --- Link checks --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowChange:
+    """One row of the dates form: ``action`` is "set" (with both dates), "clear" (back to
+    the schedule) or "" (leave it as it is)."""
+
+    assignment: Assignment
+    action: str = ""
+    opens_at: datetime | None = None
+    due_at: datetime | None = None
+
+
+class WindowRowsError(ValidationError):
+    """Some rows of a dates form were refused; ``rows`` maps a row's index to its error
+    (a ``PermissionDenied`` or a ``ValidationError``). Nothing was saved."""
+
+    def __init__(self, rows: dict[int, Exception]):
+        super().__init__(_("The dates could not be saved."))
+        self.rows = rows
+
+
+def assignment_windows_save(*, cohort, changes: list[WindowChange], by) -> int:
+    """Apply every row of a cohort's dates form at once, or none of them: each row is
+    checked by ``assignment_window_set``/``assignment_window_clear``, and when any is
+    refused everything is rolled back and ``WindowRowsError`` names the refused rows.
+    Returns how many rows asked for a change."""
+    refused: dict[int, Exception] = {}
+    changed = 0
+    with transaction.atomic():
+        for index, change in enumerate(changes):
+            try:
+                if change.action == "set":
+                    assignment_window_set(
+                        cohort=cohort,
+                        assignment=change.assignment,
+                        by=by,
+                        opens_at=change.opens_at,
+                        due_at=change.due_at,
+                    )
+                elif change.action == "clear":
+                    assignment_window_clear(cohort=cohort, assignment=change.assignment, by=by)
+            except (PermissionDenied, ValidationError) as error:
+                refused[index] = error
+            else:
+                changed += bool(change.action)
+        if refused:
+            transaction.set_rollback(True)
+    if refused:
+        raise WindowRowsError(refused)
+    return changed
 
 
 def submission_link_check_record(*, submission_id: int, result) -> None:
@@ -536,10 +620,10 @@ def practice_reminders_send(*, now: datetime | None = None) -> ScanReport:
         for user in people.get(cohort.pk, []):
             due = local_time(window.due_at, user.time_zone)
             if now - OPENED_WINDOW < window.opens_at <= now:
-                _notify(
-                    user=user,
+                notify_after_commit(
+                    user_id=user.pk,
                     key=f"practice-open:{cohort.pk}:{assignment.pk}:{user.pk}",
-                    template="assignment_open",
+                    template=EMAIL + "assignment_open",
                     context={**context, "due": due},
                 )
                 opened += 1
@@ -549,10 +633,10 @@ def practice_reminders_send(*, now: datetime | None = None) -> ScanReport:
                 Status.ACCEPTED,
             )
             if not handed_in and window.opens_at <= now < window.due_at <= now + DUE_SOON:
-                _notify(
-                    user=user,
+                notify_after_commit(
+                    user_id=user.pk,
                     key=f"practice-due:{cohort.pk}:{assignment.pk}:{user.pk}",
-                    template="assignment_due",
+                    template=EMAIL + "assignment_due",
                     context={**context, "due": due},
                 )
                 due_soon += 1
@@ -581,10 +665,10 @@ def review_digests_send(*, now: datetime | None = None) -> int:
         trainer = entry["user"]
         if not trainer.is_active:
             continue
-        _notify(
-            user=trainer,
+        notify_after_commit(
+            user_id=trainer.pk,
             key=f"review-digest:{trainer.pk}:{day}",
-            template="review_digest",
+            template=EMAIL + "review_digest",
             context={
                 "path": reverse("assessments_admin:queue"),
                 "cohorts": sorted(entry["cohorts"], key=lambda c: c["name"]),

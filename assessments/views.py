@@ -14,24 +14,27 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cohorts.models import Cohort
 from core.errors import error_text
+from core.responses import private_file_response, private_response
 from people.models import zone_or_utc
 
 from . import services
 from .forms import SubmissionForm
 from .models import Assignment, Submission
-from .selectors import assignment_window, practice_for, user_may_see_submission
+from .selectors import (
+    PracticeStep,
+    practice_for,
+    practice_state,
+    user_may_see_submission,
+)
 
-Status = Submission.Status
 # The only pictures stored (``evidence.screenshot_process`` writes these), by extension.
 SCREENSHOT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"}
 THUMBNAIL_WIDTH = 320
@@ -55,13 +58,16 @@ class Attempt:
     href: str
     thumb_width: int | None
     thumb_height: int | None
+    # The stored attempt whose screenshot is shown (a draft not yet saved shows the one it
+    # carries over from the last attempt).
+    screenshot_pk: int | None = None
 
     @property
     def review(self):
         return getattr(self.submission, "review", None)
 
 
-def _attempt(submission: Submission) -> Attempt:
+def _attempt(submission: Submission, *, shown_from: Submission | None = None) -> Attempt:
     width, height = submission.screenshot_width, submission.screenshot_height
     thumb_w = thumb_h = None
     if submission.screenshot and width and height:
@@ -72,16 +78,12 @@ def _attempt(submission: Submission) -> Attempt:
         href=https_href(submission.link_url),
         thumb_width=thumb_w,
         thumb_height=thumb_h,
+        screenshot_pk=(shown_from or submission).pk,
     )
 
 
 def _work_url(cohort: Cohort, assignment: Assignment) -> str:
     return services.work_path(cohort_id=cohort.pk, assignment_id=assignment.pk)
-
-
-def _private(response):
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 # --- Everything the person has to do ----------------------------------------------------
@@ -92,7 +94,7 @@ def _private(response):
 def practice_mine(request):
     """The person's practice in every cohort where they hold a place, by due date."""
     items = practice_for(user=request.user, now=timezone.now())
-    return _private(
+    return private_response(
         render(
             request,
             "assessments/mine.html",
@@ -104,10 +106,9 @@ def practice_mine(request):
 # --- One assignment -----------------------------------------------------------------------
 
 
-def _not_open(request, *, cohort: Cohort, assignment: Assignment):
+def _not_open(request, *, cohort: Cohort, assignment: Assignment, window):
     """For members: when the assignment opens (or that it has no date yet)."""
-    window = assignment_window(cohort=cohort, assignment=assignment)
-    return _private(
+    return private_response(
         render(
             request,
             "assessments/not_open.html",
@@ -127,48 +128,50 @@ def work(request, cohort_pk: int, assignment_pk: int):
     """One assignment in one cohort: what to do, the current attempt's form (or, once
     submitted, what was handed in) and the earlier attempts with their feedback.
 
-    GET opens the current attempt (the service creates the draft, or the next attempt after
-    a request for revision). POST saves the draft (``action=save``) or saves and submits it
-    (``action=submit``); what a service refuses is shown on its field, with everything the
-    person typed, and the rest of the draft is saved.
+    GET only reads (``practice_state``): with no draft yet the form starts empty, or from
+    the last attempt after a request for revision. POST saves the draft (``action=save``)
+    or saves and submits it (``action=submit``), creating the draft on the first save;
+    what a service refuses is shown on its field, with everything the person typed, and
+    the rest of the draft is saved.
     """
     cohort = Cohort.objects.select_related("course").filter(pk=cohort_pk).first()
     assignment = Assignment.objects.filter(pk=assignment_pk).first()
     if cohort is None or assignment is None:
         raise Http404(_("No assignment found."))
     now = timezone.now()
-    try:
-        current = services.submission_current(
-            assignment=assignment, cohort=cohort, user=request.user, now=now
-        )
-    except PermissionDenied:
-        # Not in the cohort, or an assignment of another course: as if it did not exist.
-        raise Http404(_("No assignment found.")) from None
-    except ValidationError as error:
-        code = getattr(error, "code", None)
-        if code == "not_open":
-            return _not_open(request, cohort=cohort, assignment=assignment)
-        if code != "done":  # a cancelled cohort
-            raise Http404(_("No assignment found.")) from None
-        current = None  # accepted: nothing more to do
+    state = practice_state(assignment=assignment, cohort=cohort, user=request.user, now=now)
+    if state.step == PracticeStep.HIDDEN:
+        # Not in the cohort, a cancelled cohort or another course's assignment: as if it
+        # did not exist.
+        raise Http404(_("No assignment found."))
+    if state.step == PracticeStep.NOT_OPEN:
+        return _not_open(request, cohort=cohort, assignment=assignment, window=state.window)
 
     form = None
     saved_with_errors = False
-    if current is not None and current.status == Status.DRAFT:
+    if state.is_editable:
         if request.method == "POST":
             form = SubmissionForm(request.POST, request.FILES, assignment=assignment)
             if form.is_valid():
-                outcome = _save_and_maybe_submit(request, form, current)
-                if outcome is None:
+                saved_with_errors = _save_and_maybe_submit(
+                    request, form, cohort=cohort, assignment=assignment, now=now
+                )
+                if not saved_with_errors:
                     return redirect(_work_url(cohort, assignment))
-                saved_with_errors = outcome
+                # Saved except the refused fields: show what is stored now.
+                state = practice_state(
+                    assignment=assignment, cohort=cohort, user=request.user, now=now
+                )
         else:
             form = SubmissionForm(
-                initial={"link_url": current.link_url, "reflection": current.reflection},
+                initial={
+                    "link_url": state.current.link_url,
+                    "reflection": state.current.reflection,
+                },
                 assignment=assignment,
             )
     elif request.method == "POST":
-        if current is None:
+        if state.step == PracticeStep.ACCEPTED:
             messages.error(request, _("This work is accepted: there is nothing more to do."))
         else:
             messages.error(
@@ -176,16 +179,9 @@ def work(request, cohort_pk: int, assignment_pk: int):
             )
         return redirect(_work_url(cohort, assignment))
 
-    window = assignment_window(cohort=cohort, assignment=assignment)
-    earlier = (
-        Submission.objects.filter(assignment=assignment, cohort=cohort, user=request.user)
-        .select_related("review")
-        .order_by("-attempt")
-    )
-    if current is not None:
-        earlier = earlier.exclude(pk=current.pk)
+    window = state.window
+    current = state.current
     platforms = list(assignment.platforms.order_by("name"))
-    handed_in = current is not None and current.status == Status.SUBMITTED
     response = render(
         request,
         "assessments/work.html",
@@ -196,52 +192,56 @@ def work(request, cohort_pk: int, assignment_pk: int):
             "window": window,
             "is_past_due": window is not None and now > window.due_at,
             "viewer_tz": zone_or_utc(request.user.time_zone),
-            "current": _attempt(current) if current else None,
-            "handed_in": handed_in,
-            "accepted": current is None,
+            "current": _attempt(current, shown_from=state.screenshot_from) if current else None,
+            "handed_in": state.step == PracticeStep.SUBMITTED,
+            "accepted": state.step == PracticeStep.ACCEPTED,
             "form": form,
             "saved_with_errors": saved_with_errors,
-            "earlier": [_attempt(submission) for submission in earlier],
+            "earlier": [_attempt(submission) for submission in state.earlier],
         },
     )
-    return _private(response)
+    return private_response(response)
 
 
-def _save_and_maybe_submit(request, form: SubmissionForm, current: Submission) -> bool | None:
-    """Save the draft, and submit it when asked. ``None`` on success (a message is queued
-    and the caller redirects); ``True`` when the form must be shown again with errors and
-    the draft has been saved (all but the refused fields)."""
+def _save_and_maybe_submit(
+    request, form: SubmissionForm, *, cohort: Cohort, assignment: Assignment, now
+) -> bool:
+    """Save the draft (the first save creates it), and submit it when asked. ``False`` on
+    success or refusal of the whole (a message is queued and the caller redirects);
+    ``True`` when the form must be shown again with errors and the draft has been saved
+    (all but the refused fields)."""
     data = form.cleaned_data
     try:
-        services.submission_draft_save(
-            submission=current,
+        submission = services.submission_work_save(
+            assignment=assignment,
+            cohort=cohort,
             by=request.user,
             link_url=data["link_url"],
             reflection=data["reflection"],
             screenshot=data["screenshot"],
             remove_screenshot=data["remove_screenshot"],
+            submit=form.wants_submit,
+            now=now,
         )
-        if not form.wants_submit:
-            messages.success(request, _("Draft saved."))
-            return None
-        submitted = services.submission_submit(submission=current, by=request.user)
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
-            # Submitted meanwhile (another tab): the page now shows it read-only.
+            # Submitted or accepted meanwhile (another tab): the page now shows it.
             messages.error(request, error_text(error))
-            return None
+            return False
         form.add_service_errors(error)
         return True
     except PermissionDenied as error:  # their place was withdrawn meanwhile
         messages.error(request, error_text(error))
-        return None
-    if submitted.is_late:
+        return False
+    if not form.wants_submit:
+        messages.success(request, _("Draft saved."))
+    elif submission.is_late:
         messages.success(
             request, _("Submitted late: your trainer will still review it. Thank you.")
         )
     else:
         messages.success(request, _("Submitted: your trainer will review it."))
-    return None
+    return False
 
 
 # --- Screenshots ----------------------------------------------------------------------
@@ -263,17 +263,12 @@ def screenshot(request, pk: int):
     content_type = SCREENSHOT_TYPES.get(extension)
     if content_type is None:
         raise Http404(_("No screenshot found."))
-    try:
-        handle = submission.screenshot.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404(_("No screenshot found.")) from None
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        False, f"screenshot-{submission.pk}{extension}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     # Opened on its own, the picture can run nothing and be framed by nobody else.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return private_file_response(
+        submission.screenshot,
+        content_type=content_type,
+        filename=f"screenshot-{submission.pk}{extension}",
+        as_attachment=False,
+        not_found=_("No screenshot found."),
+        sandbox="default-src 'none'; img-src 'self'; sandbox",
+    )

@@ -22,13 +22,13 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.utils import set_query_params
 from wagtail.admin.widgets import Button
-from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
 
 from cms.models import Platform
 from competencies.models import Competency
-from courses.models import CoursePage, LessonPage
+from courses.models import CoursePage
+from courses.selectors import lessons_by_course
 
 from .models import Assignment
 
@@ -45,14 +45,7 @@ def _course_id_from(request) -> int | None:
 
 def _lesson_choices() -> list:
     """Every lesson, grouped under its course (two queries, however many courses)."""
-    courses = dict(CoursePage.objects.values_list("path", "title"))
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for pk, path, title in LessonPage.objects.order_by("path").values_list("pk", "path", "title"):
-        parent = path[: -Page.steplen]  # a lesson always sits directly under its course
-        if parent in courses:
-            groups.setdefault(parent, []).append((pk, title))
-    by_title = sorted(groups, key=lambda parent: courses[parent])
-    return [("", "---------"), *((courses[parent], groups[parent]) for parent in by_title)]
+    return [("", "---------"), *lessons_by_course()]
 
 
 class AssignmentAdminForm(WagtailAdminModelForm):

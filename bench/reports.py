@@ -31,8 +31,9 @@ def run(options) -> None:
     from django.utils import timezone
 
     from bench.company import build_company
-    from reports.exports import PEOPLE, export_build
+    from reports.exports import PEOPLE
     from reports.models import ReportExport
+    from reports.services import export_build
 
     started = time.perf_counter()
     company = build_company(

@@ -82,7 +82,7 @@ def run(options) -> None:
     version = PolicyVersion.objects.order_by("-number").first()
     held = RosterMembership.objects.filter(status__in=services.HELD).count()
     with (
-        mock.patch("advocacy.services.notification_send_task.delay_on_commit"),
+        mock.patch("core.tasks.notification_send_task.delay_on_commit"),
         transaction.atomic(),
     ):
         newer = PolicyVersion.objects.create(
@@ -98,7 +98,7 @@ def run(options) -> None:
 
     if options.sync:
         # Messages are sent per person by design; the bench times the roster's own work.
-        with mock.patch("advocacy.services.notification_send_task.delay_on_commit"):
+        with mock.patch("core.tasks.notification_send_task.delay_on_commit"):
             totals = measure(
                 "nightly re-check, first run",
                 lambda: services.membership_sync_all(now=now),

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,8 @@ from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.errors import error_text
-from courses.models import CoursePage, LessonPage
+from courses.models import LessonPage
+from courses.selectors import course_titles_by_lesson_path
 from people.models import zone_or_utc
 from people.roles import user_is_trainer
 
@@ -49,7 +49,7 @@ from .selectors import (
 )
 from .services import (
     ScheduleRowError,
-    attendance_record,
+    attendance_record_many,
     cohort_cancel,
     cohort_save,
     enrollment_invite,
@@ -257,11 +257,10 @@ class CohortFormView(TrainerView):
         """The cohort's course lessons; for a new cohort every course's, named by course."""
         if self.cohort is not None:
             return LessonPage.objects.child_of(self.cohort.course).order_by("path"), None
-        titles = dict(CoursePage.objects.values_list("path", "title"))
-        step = CoursePage.steplen
+        course_title = course_titles_by_lesson_path()
         return (
             LessonPage.objects.order_by("path"),
-            lambda lesson: f"{titles.get(lesson.path[:-step], '?')}: {lesson.title}",
+            lambda lesson: f"{course_title(lesson.path) or '?'}: {lesson.title}",
         )
 
     def _forms(self, data=None):
@@ -430,18 +429,12 @@ class AttendanceView(CohortMixin, TrainerView):
             form.add_error(None, _("This session has not started yet: take attendance then."))
         elif form.is_valid():
             try:
-                with transaction.atomic():
-                    for enrollment, status in form.marked():
-                        attendance_record(
-                            session=self.session,
-                            enrollment=enrollment,
-                            status=status,
-                            by=request.user,
-                        )
+                marked = attendance_record_many(
+                    session=self.session, marks=form.marked(), by=request.user
+                )
             except (PermissionDenied, ValidationError) as error:
                 form.add_error(None, error_text(error))
             else:
-                marked = len(form.marked())
                 messages.success(
                     request,
                     ngettext(

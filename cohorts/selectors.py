@@ -31,9 +31,9 @@ from courses.models import LessonCompletion, LessonPage
 from courses.selectors import CourseProgress
 from people.models import BusinessUnit
 from people.roles import user_is_site_admin
-from people.selectors import unit_descendant_ids
+from people.selectors import unit_and_ancestor_ids, unit_descendant_ids
 
-from .models import Attendance, Cohort, Enrollment, Session
+from .models import Attendance, CalendarFeed, Cohort, Enrollment, Session
 from .release import cohort_releases
 
 
@@ -165,19 +165,6 @@ class CohortCard:
         return self.status in Enrollment.HOLDS_A_PLACE
 
 
-def _unit_and_ancestor_ids(unit_id: int | None) -> set[int]:
-    """The person's unit and every unit above it, from one query (none without a unit)."""
-    if unit_id is None:
-        return set()
-    parents = dict(BusinessUnit.objects.values_list("pk", "parent_id"))
-    found: set[int] = set()
-    current = unit_id
-    while current is not None and current not in found:
-        found.add(current)
-        current = parents.get(current)
-    return found
-
-
 def my_cohorts_overview(*, user, now) -> tuple[list[CohortCard], list[Cohort]]:
     """The person's published cohorts (any status but withdrawn), with the next session
     and their progress in the lessons released so far; and the open cohorts they may join
@@ -187,7 +174,7 @@ def my_cohorts_overview(*, user, now) -> tuple[list[CohortCard], list[Cohort]]:
     """
     through = Cohort.allowed_units.through
     restricted = through.objects.filter(cohort_id=OuterRef("pk"))
-    units = _unit_and_ancestor_ids(user.unit_id)
+    units = unit_and_ancestor_ids(unit_id=user.unit_id)
     open_to_them = (
         Q(enrollment_mode=Cohort.EnrollmentMode.OPEN, cancelled_at__isnull=True)
         & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
@@ -544,3 +531,8 @@ def session_attendance(*, session: Session) -> tuple[list[Enrollment], dict[int,
         Attendance.objects.filter(session=session).values_list("enrollment_id", "status")
     )
     return enrollments, recorded
+
+
+def calendar_feed_for(*, user) -> CalendarFeed | None:
+    """The person's private calendar feed, or None until they ask for one."""
+    return CalendarFeed.objects.filter(user=user).first()

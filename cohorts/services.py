@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.tasks import notification_send_task
+from core.tasks import notify_after_commit
 from people.roles import user_is_site_admin, user_is_trainer
 
 from .models import Attendance, CalendarFeed, Cohort, Enrollment, Session
@@ -92,14 +92,6 @@ def _cohort_context(cohort: Cohort) -> dict[str, Any]:
     return {"cohort_name": cohort.name, "course_title": cohort.course.title}
 
 
-def _notify(
-    *, user, key: str, template: str, context: dict[str, Any], on_commit: bool = True
-) -> None:
-    """Send ``template`` to ``user`` (after the commit by default), at most once for ``key``."""
-    send = notification_send_task.delay_on_commit if on_commit else notification_send_task.delay
-    send(user_id=user.pk, key=key, template=EMAIL + template, context=context)
-
-
 def _place_or_waitlist(enrollment: Enrollment, *, locked: Cohort, now: datetime) -> None:
     """Give ``enrollment`` a place if one is free, else put it at the end of the waitlist.
     The caller holds the cohort lock."""
@@ -118,10 +110,10 @@ def _promote(enrollment: Enrollment, *, now: datetime) -> None:
     enrollment.enrolled_at = now
     enrollment.waitlisted_at = None
     enrollment.save(update_fields=["status", "enrolled_at", "waitlisted_at", "updated_at"])
-    _notify(
-        user=enrollment.user,
+    notify_after_commit(
+        user_id=enrollment.user_id,
         key=f"cohort-promoted:{enrollment.cohort_id}:{enrollment.user_id}:{now.isoformat()}",
-        template="promoted",
+        template=EMAIL + "promoted",
         context=_cohort_context(enrollment.cohort),
     )
 
@@ -304,10 +296,10 @@ def _session_changed_notify(*, session: Session, cohort: Cohort) -> None:
     )
     for enrollment in enrollments:
         user = enrollment.user
-        _notify(
-            user=user,
+        notify_after_commit(
+            user_id=user.pk,
             key=f"session-changed:{session.pk}:{session.sequence}:{user.pk}",
-            template="session_changed",
+            template=EMAIL + "session_changed",
             context={
                 "cohort_name": cohort.name,
                 "session_number": session.number,
@@ -429,10 +421,10 @@ def enrollment_invite(*, cohort: Cohort, users: Iterable, by) -> InviteReport:
                 Status.ENROLLED: report.enrolled,
                 Status.WAITLISTED: report.waitlisted,
             }[enrollment.status].append(user)
-            _notify(
-                user=user,
+            notify_after_commit(
+                user_id=user.pk,
                 key=f"cohort-invite:{locked.pk}:{user.pk}",
-                template="invitation",
+                template=EMAIL + "invitation",
                 context={
                     **_cohort_context(cohort),
                     "invited_by": by.get_full_name() or by.email,
@@ -630,10 +622,10 @@ def cohort_cancel(*, cohort: Cohort, by, reason: str) -> Cohort:
         ).select_related("user")
         context = {**_cohort_context(cohort), "reason": reason.strip()}
         for enrollment in told:
-            _notify(
-                user=enrollment.user,
+            notify_after_commit(
+                user_id=enrollment.user_id,
                 key=f"cohort-cancelled:{locked.pk}:{enrollment.user_id}",
-                template="cancelled",
+                template=EMAIL + "cancelled",
                 context=context,
             )
     cohort.cancelled_at = locked.cancelled_at
@@ -661,6 +653,17 @@ def attendance_record(*, session: Session, enrollment: Enrollment, status: str, 
             defaults={"status": status, "recorded_by": by},
         )
     return attendance
+
+
+def attendance_record_many(*, session: Session, marks: Iterable[tuple[Enrollment, str]], by) -> int:
+    """Record a whole attendance sheet at once (``attendance_record`` for each mark), or
+    nothing when one is refused. Returns how many people were marked."""
+    count = 0
+    with transaction.atomic():
+        for enrollment, status in marks:
+            attendance_record(session=session, enrollment=enrollment, status=status, by=by)
+            count += 1
+    return count
 
 
 # --- Completion -------------------------------------------------------------------------
@@ -701,10 +704,10 @@ def session_reminders_send(*, now: datetime | None = None) -> int:
         for session in sessions:
             cohort = session.cohort
             for user in people.get(session.cohort_id, []):
-                _notify(
-                    user=user,
+                notify_after_commit(
+                    user_id=user.pk,
                     key=f"session-reminder:{session.pk}:{session.sequence}:{user.pk}:{label}",
-                    template="session_reminder",
+                    template=EMAIL + "session_reminder",
                     on_commit=False,  # nothing written here to wait for
                     context={
                         "cohort_name": cohort.name,
@@ -722,6 +725,12 @@ def session_reminders_send(*, now: datetime | None = None) -> int:
 
 
 # --- Calendar feeds ---------------------------------------------------------------------
+
+
+def calendar_feed_open(*, user) -> CalendarFeed:
+    """The person's secret feed address, made on first asking (asking again keeps it)."""
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
 
 
 def calendar_feed_reset(*, user) -> CalendarFeed:

@@ -27,6 +27,7 @@ from .hooks import cohort_page_sections
 from .models import CalendarFeed, Cohort, Enrollment, Session
 from .selectors import (
     CohortAccess,
+    calendar_feed_for,
     calendar_sessions_for,
     cohort_access_for,
     cohort_members,
@@ -36,6 +37,7 @@ from .selectors import (
 from .services import (
     ENROLLED_MESSAGE,
     WAITLIST_MESSAGE,
+    calendar_feed_open,
     enrollment_accept_invitation,
     enrollment_request,
     enrollment_withdraw,
@@ -176,16 +178,21 @@ def _feed_url(request, feed: CalendarFeed) -> str:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def calendar_feed_page(request):
-    """The person's private feed address, how to subscribe to it, and how to reset it."""
-    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
-    url = _feed_url(request, feed)
-    response = render(
-        request,
-        "cohorts/calendar_feed.html",
-        {"feed_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]},
-    )
+    """The person's private feed address, how to subscribe to it, and how to reset it.
+    GET only reads: before the first visit's POST there is no address, and the page
+    offers to make one."""
+    if request.method == "POST":
+        calendar_feed_open(user=request.user)
+        messages.success(request, _("Your calendar address is ready: subscribe with it below."))
+        return redirect("cohorts:calendar")
+    feed = calendar_feed_for(user=request.user)
+    context = {"feed_url": "", "webcal_url": ""}
+    if feed is not None:
+        url = _feed_url(request, feed)
+        context = {"feed_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}
+    response = render(request, "cohorts/calendar_feed.html", context)
     patch_cache_control(response, private=True, no_store=True)
     return response
 

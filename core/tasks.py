@@ -19,3 +19,13 @@ def notification_send_task(*, user_id: int, key: str, template: str, context: di
 def deferred_tasks_requeue_task() -> int:
     """Send again the messages kept while the broker was unavailable."""
     return deferred_tasks_requeue()
+
+
+def notify_after_commit(
+    *, user_id: int, key: str, template: str, context: dict, on_commit: bool = True
+) -> None:
+    """Send ``template`` to the person once the current transaction commits (or at once
+    with ``on_commit=False``, when nothing was written to wait for), at most once for
+    ``key``. The one way services send a person a message."""
+    send = notification_send_task.delay_on_commit if on_commit else notification_send_task.delay
+    send(user_id=user_id, key=key, template=template, context=context)

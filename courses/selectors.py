@@ -6,7 +6,7 @@ the catalogue, the course page and the dashboard stay fast however much content 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import F, Max, Q, QuerySet
@@ -55,6 +55,29 @@ def _common_prefix(paths: Iterable[str]) -> str:
 
 
 # --- Access ----------------------------------------------------------------------------
+
+
+def course_titles_by_lesson_path() -> Callable[[str], str | None]:
+    """A reader of a lesson's course title from the lesson's tree path (None when the
+    lesson does not sit under a course), for lists naming lessons by course: one query,
+    however many lessons are then named."""
+    titles = dict(CoursePage.objects.values_list("path", "title"))
+    return lambda path: titles.get(_parent_path(path))
+
+
+def lessons_by_course() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Every lesson as (pk, title), grouped under its course's title, courses by title and
+    lessons in course order, for a grouped choice list (two queries)."""
+    course_title = course_titles_by_lesson_path()
+    groups: dict[str, list[tuple[int, str]]] = {}
+    titles: dict[str, str] = {}
+    for pk, path, title in LessonPage.objects.order_by("path").values_list("pk", "path", "title"):
+        parent_title = course_title(path)
+        if parent_title is not None:
+            parent = _parent_path(path)
+            titles[parent] = parent_title
+            groups.setdefault(parent, []).append((pk, title))
+    return [(titles[parent], groups[parent]) for parent in sorted(groups, key=titles.get)]
 
 
 def lesson_course(*, lesson: LessonPage) -> CoursePage | None:

@@ -34,7 +34,7 @@ from advocacy.models import RosterMembership, RosterTier, Tier
 from cms.models import SiteSettings
 from competencies.levels import LEVEL_DESCRIPTIONS, Level
 from competencies.models import Competency, CompetencyEvidence, CompetencyStanding
-from core.tasks import notification_send_task
+from core.tasks import notify_after_commit
 from courses.models import CourseCompletion
 
 from . import keys, ob3
@@ -143,7 +143,7 @@ def _issue(
             ).exists():
                 return None  # issued by a concurrent run
             continue  # the status index was taken meanwhile: draw another
-        notification_send_task.delay_on_commit(
+        notify_after_commit(
             user_id=user.pk,
             key=f"credential:issued:{credential.uuid}",
             template=EMAIL + "issued",

@@ -1,42 +1,81 @@
 """Reads about people and units."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
 from .models import BusinessUnit, User
 
 
+@dataclass(frozen=True)
+class UnitTree:
+    """Every unit, read in one query: parents, children and names, to walk in memory. The
+    one reader of the unit tree; a unit whose parent is missing counts as a top unit."""
+
+    units: dict[int, BusinessUnit]
+    children: dict[int | None, list[int]]
+
+    @classmethod
+    def load(cls, queryset: QuerySet[BusinessUnit] | None = None) -> "UnitTree":
+        """The tree of ``queryset`` (every unit by default), siblings by name."""
+        queryset = BusinessUnit.objects.all() if queryset is None else queryset
+        units = {unit.pk: unit for unit in queryset.order_by("name")}
+        children: dict[int | None, list[int]] = defaultdict(list)
+        for unit in units.values():
+            parent = unit.parent_id if unit.parent_id in units else None
+            children[parent].append(unit.pk)
+        return cls(units=units, children=dict(children))
+
+    def subtree(self, pk: int) -> set[int]:
+        """``pk`` and every unit below it."""
+        found, stack = set(), [pk]
+        while stack:
+            current = stack.pop()
+            if current in found:
+                continue
+            found.add(current)
+            stack.extend(self.children.get(current, ()))
+        return found
+
+    def ancestors(self, pk: int) -> list[BusinessUnit]:
+        """From the top of the tree down to ``pk``'s parent (none for an unknown unit)."""
+        chain, seen = [], set()
+        current = self.units[pk].parent_id if pk in self.units else None
+        while current is not None and current in self.units and current not in seen:
+            seen.add(current)
+            chain.append(self.units[current])
+            current = self.units[current].parent_id
+        return list(reversed(chain))
+
+    def ordered(self) -> list[tuple[BusinessUnit, int]]:
+        """Every unit with its depth, parents before children."""
+        ordered: list[tuple[BusinessUnit, int]] = []
+        stack = [(pk, 0) for pk in reversed(self.children.get(None, []))]
+        while stack:
+            pk, depth = stack.pop()
+            ordered.append((self.units[pk], depth))
+            stack.extend((child, depth + 1) for child in reversed(self.children.get(pk, [])))
+        return ordered
+
+
 def unit_tree() -> list[tuple[BusinessUnit, int]]:
-    """Every unit with its depth, parents before children, in one query."""
-    units = list(BusinessUnit.objects.annotate(member_count=Count("members")).order_by("name"))
-    children: dict[int | None, list[BusinessUnit]] = defaultdict(list)
-    for unit in units:
-        children[unit.parent_id].append(unit)
-    ordered: list[tuple[BusinessUnit, int]] = []
-
-    def walk(parent_id, depth):
-        for unit in children.get(parent_id, []):
-            ordered.append((unit, depth))
-            walk(unit.pk, depth + 1)
-
-    walk(None, 0)
-    return ordered
+    """Every unit with its depth (and ``member_count``), parents before children, in one
+    query."""
+    return UnitTree.load(BusinessUnit.objects.annotate(member_count=Count("members"))).ordered()
 
 
 def unit_descendant_ids(*, unit: BusinessUnit) -> set[int]:
     """The unit and every unit below it, from one query."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for pk, parent_id in BusinessUnit.objects.values_list("pk", "parent_id"):
-        children[parent_id].append(pk)
-    found, stack = set(), [unit.pk]
-    while stack:
-        pk = stack.pop()
-        if pk in found:
-            continue
-        found.add(pk)
-        stack.extend(children.get(pk, []))
-    return found
+    return UnitTree.load(BusinessUnit.objects.only("pk", "parent_id", "name")).subtree(unit.pk)
+
+
+def unit_and_ancestor_ids(*, unit_id: int | None) -> set[int]:
+    """The unit and every unit above it, from one query (none without a unit)."""
+    if unit_id is None:
+        return set()
+    tree = UnitTree.load(BusinessUnit.objects.only("pk", "parent_id", "name"))
+    return {unit_id} | {unit.pk for unit in tree.ancestors(unit_id)}
 
 
 def team_for_manager(*, manager: User) -> QuerySet[User]:

@@ -17,8 +17,9 @@ from cohorts.models import Cohort
 from competencies.levels import Level
 from courses.models import CoursePage
 from people.models import BusinessUnit
+from people.selectors import UnitTree
 
-from .scope import Scope, UnitTree
+from .scope import Scope
 
 LEVEL_CHOICES = [(level.value, level.label) for level in Level if level > Level.NOT_YET]
 EARLIEST = date(2000, 1, 1)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from people.models import BusinessUnit, User
+from people.models import User
 from people.roles import user_is_hr, user_is_manager
 
 
@@ -64,40 +64,3 @@ def reports_of(*, manager) -> set[int]:
         found.add(pk)
         stack.extend(below.get(pk, ()))
     return found
-
-
-@dataclass(frozen=True)
-class UnitTree:
-    """Every unit, read once: parents, children and names, to walk in memory."""
-
-    units: dict[int, BusinessUnit]
-    children: dict[int | None, list[int]]
-
-    @classmethod
-    def load(cls) -> "UnitTree":
-        units = {unit.pk: unit for unit in BusinessUnit.objects.order_by("name")}
-        children: dict[int | None, list[int]] = defaultdict(list)
-        for unit in units.values():
-            parent = unit.parent_id if unit.parent_id in units else None
-            children[parent].append(unit.pk)
-        return cls(units=units, children=dict(children))
-
-    def subtree(self, pk: int) -> set[int]:
-        found, stack = set(), [pk]
-        while stack:
-            current = stack.pop()
-            if current in found:
-                continue
-            found.add(current)
-            stack.extend(self.children.get(current, ()))
-        return found
-
-    def ancestors(self, pk: int) -> list[BusinessUnit]:
-        """From the top of the tree down to ``pk``'s parent."""
-        chain, seen = [], set()
-        current = self.units[pk].parent_id
-        while current is not None and current in self.units and current not in seen:
-            seen.add(current)
-            chain.append(self.units[current])
-            current = self.units[current].parent_id
-        return list(reversed(chain))

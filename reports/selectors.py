@@ -39,9 +39,10 @@ from competencies.models import Competency, CompetencyEvidence
 from competencies.services import standing_level_from_ledger
 from courses.models import CoursePage
 from people.models import BusinessUnit, User
+from people.selectors import UnitTree
 
 from .filters import ReportFilters
-from .scope import Scope, UnitTree
+from .scope import Scope
 
 OWN_ROW = 0  # people directly in the unit being looked at (not in a sub-unit)
 NO_UNIT_ROW = -1  # people with no unit, at the top of the tree

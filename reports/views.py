@@ -12,12 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,14 +23,16 @@ from cms.selectors import company_zone
 from competencies.models import Competency
 from core.errors import error_text
 from core.exports import csv_response, xlsx_response
+from core.responses import private_file_response, private_response
 from people.roles import user_is_manager
+from people.selectors import UnitTree
 
 from . import tables
 from .charts import adoption_multiples, hub_map
-from .exports import INLINE_ROWS, export_request, people_chunks
+from .exports import INLINE_ROWS, people_chunks
 from .filters import ReportFilterForm, ReportFilters
 from .models import ReportExport, ReportSettings
-from .scope import Scope, UnitTree, report_scope, reports_of
+from .scope import Scope, report_scope, reports_of
 from .selectors import (
     adoption,
     allowed_units,
@@ -43,6 +43,7 @@ from .selectors import (
     population,
     readiness,
 )
+from .services import export_request
 from .team import person_for_viewer, person_page, team_lines, team_people
 
 FORMATS = ("csv", "xlsx")
@@ -54,11 +55,6 @@ def _scope_or_403(request) -> Scope:
     if scope is None:
         raise PermissionDenied
     return scope
-
-
-def _private(response):
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def _table_response(table: tables.Table, file_format: str, *, title: str, filters: ReportFilters):
@@ -131,14 +127,14 @@ def _report(
             file_format = request.GET.get("format")
             if file_format in FORMATS:
                 response = _table_response(table(report), file_format, title=title, filters=filters)
-                return _private(response)
+                return private_response(response)
             page.update({"filters": filters, "report": report, "described": filters.describe()})
             page.update(_navigation(filters, getattr(report, "trail", [])))
             if hasattr(report, "rows"):
                 page["rows"] = _drill(filters, report.rows)
             if extra is not None:
                 page.update(extra(report=report, filters=filters))
-        return _private(render(request, template, page))
+        return private_response(render(request, template, page))
 
 
 @login_required
@@ -146,7 +142,7 @@ def _report(
 def index(request):
     """The list of reports."""
     scope = _scope_or_403(request)
-    return _private(render(request, "reports/index.html", {"scope": scope}))
+    return private_response(render(request, "reports/index.html", {"scope": scope}))
 
 
 @login_required
@@ -337,7 +333,7 @@ def heatmap_people(request):
                 **_navigation(filters, tree.ancestors(filters.unit.pk) if filters.unit else []),
             }
         )
-    return _private(render(request, "reports/heatmap_people.html", context))
+    return private_response(render(request, "reports/heatmap_people.html", context))
 
 
 def _people_download(people, competencies, filters: ReportFilters, file_format: str):
@@ -356,7 +352,7 @@ def _people_download(people, competencies, filters: ReportFilters, file_format: 
     response = _table_response(
         table, file_format, title=_("People and their levels"), filters=filters
     )
-    return _private(response)
+    return private_response(response)
 
 
 @login_required
@@ -391,7 +387,7 @@ def exports_mine(request):
     """The exports the viewer asked for and that are still kept."""
     _scope_or_403(request)
     exports = ReportExport.objects.filter(owner=request.user).order_by("-created_at")[:50]
-    return _private(
+    return private_response(
         render(request, "reports/exports.html", {"exports": exports, "now": timezone.now()})
     )
 
@@ -401,7 +397,7 @@ def exports_mine(request):
 def export_detail(request, pk: int):
     """How far an export is; the page reloads itself while it is being built."""
     export = _own_export(request, pk)
-    return _private(
+    return private_response(
         render(
             request,
             "reports/export.html",
@@ -415,7 +411,7 @@ def export_detail(request, pk: int):
 def export_status(request, pk: int):
     """The export's progress as JSON, for the page that follows it."""
     export = _own_export(request, pk)
-    return _private(
+    return private_response(
         JsonResponse(
             {"status": export.status, "progress": export.progress, "rows": export.row_count}
         )
@@ -433,22 +429,19 @@ def export_download(request, pk: int):
     if export.is_expired(now):
         response = render(request, "reports/export.html", {"export": export, "expired": True})
         response.status_code = 410
-        return _private(response)
+        return private_response(response)
     content_type = (
         "text/csv; charset=utf-8"
         if export.format == ReportExport.Format.CSV
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    try:
-        handle = export.file.open("rb")
-    except OSError:
-        raise Http404(_("This file is no longer kept.")) from None
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"people-{export.created_at:%Y-%m-%d}.{export.format}"
+    return private_file_response(
+        export.file,
+        content_type=content_type,
+        filename=f"people-{export.created_at:%Y-%m-%d}.{export.format}",
+        as_attachment=True,
+        not_found=_("This file is no longer kept."),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return _private(response)
 
 
 # --- A manager's team and the page of one person on it -------------------------------------
@@ -468,7 +461,7 @@ def team(request):
     people = team_people(manager=request.user)
     page = Paginator(people, TEAM_PER_PAGE).get_page(request.GET.get("p"))
     with timezone.override(zone):
-        return _private(
+        return private_response(
             render(
                 request,
                 "reports/team.html",
@@ -493,7 +486,7 @@ def person(request, pk: int):
         raise Http404
     zone = company_zone(request=request)
     with timezone.override(zone):
-        return _private(
+        return private_response(
             render(
                 request,
                 "reports/person.html",

@@ -8,8 +8,9 @@ so advocacy leads get the admin itself, the rules, and a view of the memberships
 view of the memberships for their reports.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from core.migration_helpers import group_permissions_grant
 
 PRACTISING, PROFICIENT, COACH = 2, 3, 4
 
@@ -53,15 +54,6 @@ LEAD_PERMISSIONS = {
 HR_PERMISSIONS = {"advocacy": ("view_rostermembership",)}
 
 
-def _permissions(Permission, wanted: dict) -> list:
-    found = []
-    for app_label, codenames in wanted.items():
-        found.extend(
-            Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-        )
-    return found
-
-
 def create_tiers(apps, schema_editor):
     RosterTier = apps.get_model("advocacy", "RosterTier")
     RosterRule = apps.get_model("advocacy", "RosterRule")
@@ -82,16 +74,8 @@ def remove_tiers(apps, schema_editor):
 
 
 def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    lead, _ = Group.objects.get_or_create(name="Advocacy lead")
-    lead.permissions.add(*_permissions(Permission, LEAD_PERMISSIONS))
-    hr, _ = Group.objects.get_or_create(name="HR")
-    hr.permissions.add(*_permissions(Permission, HR_PERMISSIONS))
+    group_permissions_grant(apps, groups=["Advocacy lead"], permissions=LEAD_PERMISSIONS)
+    group_permissions_grant(apps, groups=["HR"], permissions=HR_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -1,22 +1,14 @@
 """Trainers author practice assignments and their rubrics in the Wagtail admin."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from core.migration_helpers import group_permissions_grant
 
 CODENAMES = ("add_assignment", "change_assignment", "delete_assignment", "view_assignment")
 
 
 def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Trainer")
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="assessments", codename__in=CODENAMES)
-    )
+    group_permissions_grant(apps, groups=["Trainer"], permissions={"assessments": CODENAMES})
 
 
 class Migration(migrations.Migration):

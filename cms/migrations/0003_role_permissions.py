@@ -1,26 +1,24 @@
 """Give the Trainer group what authoring needs: the Wagtail admin, pages under the home
 page, images and documents, and the platform snippets."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from core.migration_helpers import group_permissions_grant
 
 PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 COLLECTION_PERMISSIONS = {
     ("wagtailimages", "image"): ("add_image", "change_image", "choose_image"),
     ("wagtaildocs", "document"): ("add_document", "change_document", "choose_document"),
 }
-MODEL_PERMISSIONS = {("cms", "platform"): ("add_platform", "change_platform", "view_platform")}
-
-
-def _ensure_permissions(apps):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+MODEL_PERMISSIONS = {"cms": ("add_platform", "change_platform", "view_platform")}
 
 
 def grant(apps, schema_editor):
-    _ensure_permissions(apps)
+    group_permissions_grant(
+        apps,
+        groups=["Trainer"],
+        permissions={"wagtailadmin": ("access_admin",), **MODEL_PERMISSIONS},
+    )
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     Page = apps.get_model("wagtailcore", "Page")
@@ -28,10 +26,7 @@ def grant(apps, schema_editor):
     GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
     GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
 
-    trainer, _ = Group.objects.get_or_create(name="Trainer")
-    trainer.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    )
+    trainer = Group.objects.get(name="Trainer")
     home = Page.objects.filter(depth=2).order_by("path").first()
     if home is not None:
         for codename in PAGE_PERMISSIONS:
@@ -47,11 +42,6 @@ def grant(apps, schema_editor):
                 GroupCollectionPermission.objects.get_or_create(
                     group=trainer, collection=root_collection, permission=permission
                 )
-    for (app_label, _model), codenames in MODEL_PERMISSIONS.items():
-        for codename in codenames:
-            trainer.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
 
 
 class Migration(migrations.Migration):

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advocacy.models import PolicyAcknowledgement
-from advocacy.policy import policy_acknowledge, policy_acknowledged, policy_status
+from advocacy.policy import policy_acknowledged, policy_status
+from advocacy.services import policy_acknowledge
 from cms.models import PolicyPage
 from tests.factories import PolicyPageFactory, UserFactory, policy_answers, policy_republish
 

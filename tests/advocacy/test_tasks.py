@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from advocacy import tasks
 from advocacy.models import RosterMembership, Tier
-from advocacy.policy import policy_acknowledge
+from advocacy.services import policy_acknowledge
 from assessments.services import review_decide
 from cms.models import PolicyVersion
 from competencies.levels import Level

@@ -25,6 +25,7 @@ from people import roles
 from people.models import zone_or_utc
 from tests.assessments import assert_safe_html
 from tests.factories import AssignmentFactory, EnrollmentFactory, UserFactory, add_role
+from tests.queries import no_writes
 
 from .helpers_review import assignment_for, attempt, decided, member, running_cohort
 
@@ -116,12 +117,14 @@ def test_anonymous_visitors_are_sent_to_log_in(client, cohort, task):
     assert not Submission.objects.exists()
 
 
-def test_a_member_gets_the_page_and_a_draft(client, cohort, task, lena):
-    """Someone holding a place sees the assignment and the form; a draft is created."""
+def test_a_member_gets_the_page_and_an_empty_form(client, cohort, task, lena):
+    """Someone holding a place sees the assignment and an empty form; nothing is created
+    until they save."""
     client.force_login(lena)
     response = client.get(work_url(cohort, task))
     assert response.status_code == HTTPStatus.OK
-    assert current(task, cohort, lena).status == Status.DRAFT
+    assert not Submission.objects.exists()
+    assert response.context["form"]["link_url"].value() in (None, "")
     html = response.content.decode()
     assert "Listen, then reply" in html
     assert 'name="link_url"' in html
@@ -438,7 +441,7 @@ def test_null_characters_are_refused_and_nothing_is_lost(client, cohort, task, l
     assert response.context["form"].errors["link_url"]
     assert response.context["form"]["reflection"].value() == "kept"
     assert "Nothing was saved" in response.content.decode()
-    assert current(task, cohort, lena).reflection == ""
+    assert not Submission.objects.filter(user=lena).exists()
 
 
 def test_hostile_reflection_comes_back_escaped(client, cohort, task, lena):
@@ -464,12 +467,61 @@ def test_after_a_revision_the_next_attempt_is_prefilled_and_the_feedback_shown(
     client.force_login(lena)
     response = client.get(work_url(cohort, task))
     html = response.content.decode()
-    second = current(task, cohort, lena)
-    assert second.attempt == 2
+    assert response.context["current"].submission.attempt == 2
+    assert not Submission.objects.filter(user=lena, attempt=2).exists()
     assert response.context["form"]["link_url"].value() == POST_URL
     assert "Earlier attempts" in html
     assert "Good start.<br>Say what you would &lt;b&gt;change&lt;/b&gt;." in html
     assert "Needs revision" in html
+
+
+def test_the_first_save_creates_the_draft_with_what_was_typed(client, cohort, task, lena):
+    """The first POST makes the draft and keeps the link and reflection as typed."""
+    client.force_login(lena)
+    response = post(client, cohort, task, link_url=POST_URL, reflection=REFLECTION)
+    assert response.status_code == HTTPStatus.FOUND
+    draft = current(task, cohort, lena)
+    assert draft.status == Status.DRAFT
+    assert draft.attempt == 1
+    assert draft.link_url == POST_URL
+    assert "I read what people said" in draft.reflection
+    assert texts(response) == ["Draft saved."]
+
+
+def test_the_first_save_after_a_revision_makes_attempt_2_with_the_new_text(
+    client, cohort, task, lena, trainer
+):
+    """Saving after a request for revision creates attempt 2 from what was typed, and the
+    screenshot of attempt 1 is carried over and shown."""
+    first = with_screenshot(task, cohort, lena)
+    services.submission_submit(submission=first, by=lena)
+    decided(first, by=trainer, feedback="Say more.")
+    client.force_login(lena)
+    page = client.get(work_url(cohort, task)).content.decode()
+    assert reverse("assessments:screenshot", args=[first.pk]) in page
+    post(client, cohort, task, reflection=REFLECTION + "<p>More.</p>")
+    second = current(task, cohort, lena)
+    assert second.attempt == 2
+    assert "More." in second.reflection
+    assert second.screenshot.name == Submission.objects.get(pk=first.pk).screenshot.name
+
+
+@pytest.mark.parametrize("stage", ["new", "draft", "submitted", "revision", "accepted"])
+def test_opening_the_work_page_writes_nothing(client, cohort, task, lena, trainer, stage):
+    """A GET of the work page, at every stage of the work, runs no INSERT, UPDATE or
+    DELETE."""
+    if stage != "new":
+        status = Status.DRAFT if stage == "draft" else Status.SUBMITTED
+        first = attempt(task, cohort, lena, status=status)
+        if stage == "revision":
+            decided(first, by=trainer)
+        elif stage == "accepted":
+            decided(first, by=trainer, decision=Review.Decision.ACCEPTED)
+    client.force_login(lena)
+    client.get(reverse("assessments:mine"))  # the session and caches settle first
+    with no_writes():
+        response = client.get(work_url(cohort, task))
+    assert response.status_code == HTTPStatus.OK
 
 
 def test_accepted_work_shows_no_form_and_makes_no_attempt(client, cohort, task, lena, trainer):
@@ -506,7 +558,7 @@ def test_the_work_page_costs_the_same_with_1_and_6_earlier_attempts(
         decided(attempt(task, cohort, lena, number=number), by=trainer, feedback=f"Try {number}")
 
     revise(1)
-    client.get(work_url(cohort, task))  # makes attempt 2, warms the caches
+    client.get(work_url(cohort, task))  # warms the caches
     Submission.objects.filter(user=lena, attempt=2).delete()
     client.get(work_url(cohort, task))
     # 22 today: the layout's, the access checks and the window (twice: the service opens

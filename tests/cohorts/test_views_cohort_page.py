@@ -12,6 +12,7 @@ from courses.models import LessonCompletion
 from people import roles
 from tests.cohorts.helpers_calendar import enroll, make_cohort, make_session
 from tests.factories import BusinessUnitFactory, LessonPageFactory, UserFactory, add_role
+from tests.queries import no_writes
 
 pytestmark = pytest.mark.django_db
 
@@ -207,17 +208,41 @@ def test_feed_page_needs_log_in(client):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_feed_page_creates_and_shows_the_address(client, learner):
-    """The first visit creates the feed and shows its absolute address."""
+def test_feed_page_offers_an_address_and_writes_nothing(client, learner):
+    """The first visit shows no address and offers to make one; the GET writes nothing."""
     client.force_login(learner)
+    client.get(reverse("dashboard"))  # the session settles first
+    with no_writes():
+        response = client.get(reverse("cohorts:calendar"))
+    assert response.status_code == HTTPStatus.OK
+    assert not CalendarFeed.objects.filter(user=learner).exists()
+    assert b"Make my calendar address" in response.content
+    assert b"webcal://" not in response.content
+
+
+def test_feed_page_post_makes_and_shows_the_address(client, learner):
+    """Asking for an address makes the feed once and shows its absolute address."""
+    client.force_login(learner)
+    response = client.post(reverse("cohorts:calendar"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("cohorts:calendar")
+    client.post(reverse("cohorts:calendar"))
+    feed = CalendarFeed.objects.get(user=learner)
     response = client.get(reverse("cohorts:calendar"))
     assert response.status_code == HTTPStatus.OK
-    feed = CalendarFeed.objects.get(user=learner)
     url = "http://testserver" + reverse("cohorts:feed", args=[feed.token])
     assert url.encode() in response.content
     assert b"webcal://testserver" in response.content
-    assert client.get(reverse("cohorts:calendar")).status_code == HTTPStatus.OK
     assert CalendarFeed.objects.filter(user=learner).count() == 1
+    assert CalendarFeed.objects.get(user=learner).token == feed.token
+
+
+def test_feed_page_post_needs_log_in(client):
+    """Visitors cannot make a feed; they are asked to log in."""
+    response = client.post(reverse("cohorts:calendar"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("account_login"))
+    assert not CalendarFeed.objects.exists()
 
 
 def test_reset_changes_the_token_and_kills_the_old_address(client, learner):
@@ -280,3 +305,14 @@ def test_only_those_who_run_it_get_the_link_to_the_admin(client, cohort, learner
     enroll(learner, cohort, "enrolled")
     client.force_login(learner)
     assert admin_url not in client.get(_page(cohort)).content.decode()
+
+
+@pytest.mark.parametrize("page", ["detail", "calendar_ics", "withdraw"])
+def test_a_members_get_of_the_cohort_pages_writes_nothing(client, cohort, learner, page):
+    """The cohort page, its .ics file and the leave-confirmation page only read."""
+    enroll(learner, cohort)
+    client.force_login(learner)
+    client.get(reverse("dashboard"))  # the session settles first
+    with no_writes():
+        response = client.get(reverse(f"cohorts:{page}", args=[cohort.pk]))
+    assert response.status_code == HTTPStatus.OK

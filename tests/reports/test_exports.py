@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import exports
-from reports.exports import export_build, exports_expired_delete
 from reports.models import ReportExport
+from reports.services import export_build, exports_expired_delete
 from tests.factories import UserFactory, add_role
 
 
