@@ -1,14 +1,9 @@
 """Acknowledging the social media policy: where a person stands, and passing the check.
 
 :func:`policy_status` reads; :func:`policy_acknowledge` grades the understanding check on
-the server and writes the :class:`~advocacy.models.PolicyAcknowledgement`. Once a new
-acknowledgement is committed, :data:`policy_acknowledged` is sent::
-
-    @receiver(policy_acknowledged)
-    def on_acknowledged(sender, *, acknowledgement, **kwargs): ...
-
-``sender`` is :class:`~advocacy.models.PolicyAcknowledgement`, ``acknowledgement`` the new
-row (with ``user`` and ``version`` loaded). Repeating an acknowledgement sends nothing.
+the server and writes the :class:`~advocacy.models.PolicyAcknowledgement`. A new
+acknowledgement announces :data:`~advocacy.events.POLICY_ACKNOWLEDGED` for after the
+commit (``advocacy.handlers`` re-checks the roster); repeating one announces nothing.
 """
 
 from dataclasses import dataclass
@@ -18,15 +13,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Value, When
-from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from cms.models import PolicyQuestion, PolicyVersion
 from cms.selectors import policy_current, policy_questions
+from core.events import event_announce
 
+from .events import POLICY_ACKNOWLEDGED
 from .models import PolicyAcknowledgement
-
-policy_acknowledged = Signal()
 
 # Longest answer worth reading as a choice number ("6"); anything longer is refused unread.
 _MAX_ANSWER_LENGTH = 3
@@ -189,9 +183,5 @@ def policy_acknowledge(
     except IntegrityError:
         # The same person's other click won the race: theirs is the acknowledgement.
         return PolicyAcknowledgement.objects.get(user=user, version=current)
-    transaction.on_commit(
-        lambda: policy_acknowledged.send(
-            sender=PolicyAcknowledgement, acknowledgement=acknowledgement
-        )
-    )
+    event_announce(POLICY_ACKNOWLEDGED, user_id=user.pk, version_id=current.pk)
     return acknowledgement

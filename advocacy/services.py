@@ -28,9 +28,11 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.events import event_announce
 from core.tasks import notification_send_task
 from people import roles
 
+from .events import MEMBERSHIP_CHANGED
 from .models import (
     PlatformAccount,
     PolicyAcknowledgement,
@@ -98,7 +100,20 @@ def _move(
     for name, value in fields.items():
         setattr(membership, name, value)
     membership.save()
+    _announce(membership, event)
     return event
+
+
+def _announce(membership: RosterMembership, event: RosterEvent) -> None:
+    """After the commit: credentials issues or revokes the tier's credential."""
+    event_announce(
+        MEMBERSHIP_CHANGED,
+        user_id=membership.user_id,
+        membership_id=membership.pk,
+        tier=str(membership.tier),
+        status=str(event.to_status),
+        previous_status=str(event.from_status),
+    )
 
 
 def _create(*, user, tier: str, to: str, by, reason: str, now: datetime, **fields):
@@ -116,6 +131,7 @@ def _create(*, user, tier: str, to: str, by, reason: str, now: datetime, **field
     event = RosterEvent.objects.create(
         membership=membership, from_status="", to_status=to, by=by, reason=reason, at=now
     )
+    _announce(membership, event)
     return membership, event
 
 
