@@ -16,10 +16,20 @@ from core import events
 from core.events import event_announce, event_handler, event_handlers, once_per_commit
 from courses.events import COURSE_COMPLETED
 from people.events import UNIT_OR_ACTIVE_CHANGED
+from tests.conftest import reload_migrated_rows
 from tests.events import listening
 from tests.factories import CompetencyFactory
 
 NAME = "tests.something_happened"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _restore_migrated_rows(django_db_setup, django_db_blocker):
+    """The tests in real transactions end by emptying every table: put back the rows the
+    migrations created (role groups, the page tree) for the tests after this module."""
+    yield
+    with django_db_blocker.unblock():
+        reload_migrated_rows()
 
 
 @pytest.fixture
@@ -66,7 +76,7 @@ def test_handlers_wait_for_the_commit(calls, django_capture_on_commit_callbacks)
     assert calls == [("first", {"user_id": 7, "level": 2}), ("second", {"user_id": 7, "level": 2})]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_commit_runs_them_and_a_rollback_does_not(calls):
     """With a real database transaction: a rolled-back announcement is never handled, nor one
     made in a savepoint that rolls back; a committed one is, once."""
@@ -83,7 +93,7 @@ def test_a_real_commit_runs_them_and_a_rollback_does_not(calls):
     assert [payload["user_id"] for _, payload in calls] == [3, 3]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_outside_a_transaction_handlers_run_at_once(calls):
     """In autocommit there is nothing to wait for."""
     event_announce(NAME, user_id=5)

@@ -14,6 +14,7 @@ from advocacy.models import RosterMembership, Tier
 from competencies.levels import Level
 from competencies.services import evidence_correct
 from courses.models import CourseCompletion
+from courses.services import lesson_complete
 from credentials import services, tasks
 from credentials.models import Credential
 from tests.credentials.conftest import (
@@ -72,7 +73,9 @@ def test_nothing_is_enqueued_before_the_commit(
     """Inside the transaction no task runs; a rolled-back completion issues nothing."""
     with mock.patch("credentials.tasks.course_credential_task.delay") as delay:
         with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
-            CourseCompletion.objects.create(user=learner, course=course)
+            for lesson in course.test_lessons:
+                lesson_complete(user=learner, lesson=lesson)
+            assert CourseCompletion.objects.filter(user=learner, course=course).exists()
             delay.assert_not_called()
         for callback in callbacks:
             callback()
