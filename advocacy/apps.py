@@ -8,7 +8,5 @@ class AdvocacyConfig(AppConfig):
     verbose_name = _("Advocacy")
 
     def ready(self) -> None:
-        # Re-check the roster when what it depends on changes (see ``signals``).
-        from . import signals
-
-        signals.connect()
+        # Re-check the roster when what it depends on changes (see ``handlers``).
+        from . import handlers  # noqa: F401

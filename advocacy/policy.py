@@ -2,14 +2,9 @@
 
 :func:`policy_status` reads; :func:`policy_answers_grade` grades the understanding check
 on the server. Nothing here writes: ``advocacy.services.policy_acknowledge`` grades and
-writes the :class:`~advocacy.models.PolicyAcknowledgement`. Once a new acknowledgement is
-committed, :data:`policy_acknowledged` is sent::
-
-    @receiver(policy_acknowledged)
-    def on_acknowledged(sender, *, acknowledgement, **kwargs): ...
-
-``sender`` is :class:`~advocacy.models.PolicyAcknowledgement`, ``acknowledgement`` the new
-row (with ``user`` and ``version`` loaded). Repeating an acknowledgement sends nothing.
+writes the :class:`~advocacy.models.PolicyAcknowledgement`, and a new acknowledgement
+announces :data:`~advocacy.events.POLICY_ACKNOWLEDGED` for after the commit
+(``advocacy.handlers`` re-checks the roster); repeating one announces nothing.
 """
 
 from dataclasses import dataclass
@@ -18,15 +13,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
-from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from cms.models import PolicyQuestion, PolicyVersion
 from cms.selectors import policy_current
 
 from .models import PolicyAcknowledgement
-
-policy_acknowledged = Signal()
 
 # Longest answer worth reading as a choice number ("6"); anything longer is refused unread.
 _MAX_ANSWER_LENGTH = 3

@@ -30,9 +30,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cms.selectors import policy_current, policy_questions
+from core.events import event_announce
 from core.tasks import notify_after_commit
 from people import roles
 
+from .events import MEMBERSHIP_CHANGED, POLICY_ACKNOWLEDGED
 from .models import (
     PlatformAccount,
     PolicyAcknowledgement,
@@ -41,7 +43,7 @@ from .models import (
     RosterTier,
     Tier,
 )
-from .policy import policy_acknowledged, policy_answers_grade, policy_question_id
+from .policy import policy_answers_grade, policy_question_id
 from .selectors import TierCheck, eligibility, eligibility_for
 
 Status = RosterMembership.Status
@@ -95,7 +97,20 @@ def _move(
     for name, value in fields.items():
         setattr(membership, name, value)
     membership.save()
+    _announce(membership, event)
     return event
+
+
+def _announce(membership: RosterMembership, event: RosterEvent) -> None:
+    """After the commit: credentials issues or revokes the tier's credential."""
+    event_announce(
+        MEMBERSHIP_CHANGED,
+        user_id=membership.user_id,
+        membership_id=membership.pk,
+        tier=str(membership.tier),
+        status=str(event.to_status),
+        previous_status=str(event.from_status),
+    )
 
 
 def _create(*, user, tier: str, to: str, by, reason: str, now: datetime, **fields):
@@ -113,6 +128,7 @@ def _create(*, user, tier: str, to: str, by, reason: str, now: datetime, **field
     event = RosterEvent.objects.create(
         membership=membership, from_status="", to_status=to, by=by, reason=reason, at=now
     )
+    _announce(membership, event)
     return membership, event
 
 
@@ -827,9 +843,5 @@ def policy_acknowledge(
     except IntegrityError:
         # The same person's other click won the race: theirs is the acknowledgement.
         return PolicyAcknowledgement.objects.get(user=user, version=current)
-    transaction.on_commit(
-        lambda: policy_acknowledged.send(
-            sender=PolicyAcknowledgement, acknowledgement=acknowledgement
-        )
-    )
+    event_announce(POLICY_ACKNOWLEDGED, user_id=user.pk, version_id=current.pk)
     return acknowledgement

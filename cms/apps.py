@@ -7,5 +7,5 @@ class CmsConfig(AppConfig):
     verbose_name = _("Site pages")
 
     def ready(self) -> None:
-        # Connects the receiver that starts a policy version on publication.
+        # Hears Wagtail publishing the policy page (the one signal receiver we keep).
         from . import signals  # noqa: F401

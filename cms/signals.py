@@ -1,65 +1,18 @@
-"""Policy versions start when the policy page is published.
+"""The one signal receiver Spoke keeps: Wagtail's ``page_published`` for the policy page.
 
-Publishing the :class:`~cms.models.PolicyPage` for the first time, or publishing a revision
-whose "this change is material" box is ticked, starts the next
-:class:`~cms.models.PolicyVersion`; an editorial publish (box unticked) keeps the current
-one. Once the new version is committed, :data:`policy_version_published` tells the apps
-above ``cms`` (``advocacy`` asks the roster to acknowledge again) without ``cms`` knowing
-them::
-
-    @receiver(policy_version_published)
-    def on_new_version(sender, *, version, **kwargs): ...
-
-``sender`` is :class:`~cms.models.PolicyVersion`, ``version`` the new row.
+Everything else our apps announce goes through ``core.events`` from a service. Wagtail,
+though, publishes pages behind our services: from the page editor, from the scheduler
+(``publish_scheduled``) and from ``revision.publish()``. Its ``page_published`` signal is
+the one place all three pass, so it is heard here and handed straight to the service
+:func:`cms.services.policy_version_for_publication`, which starts a version when one is due
+and announces :data:`cms.events.POLICY_VERSION_PUBLISHED`.
 """
 
-from datetime import datetime
-
-from django.db import transaction
-from django.dispatch import Signal, receiver
-from django.utils import timezone
-from wagtail.models import Page, Revision
+from django.dispatch import receiver
 from wagtail.signals import page_published
 
-from .models import PolicyPage, PolicyVersion
-
-policy_version_published = Signal()
-
-
-def policy_version_for_publication(
-    *, page: PolicyPage, revision: Revision | None, now: datetime | None = None
-) -> PolicyVersion | None:
-    """Start the next version of ``page`` if publishing ``revision`` calls for one.
-
-    A version starts when the page has none yet, or when the revision's content says the
-    change is material. Returns the new version, or ``None`` (editorial change, a page
-    that is not live yet because it is scheduled, or a revision that already started a
-    version: publishing the same revision again never starts a second one).
-    """
-    if revision is None or not page.live:
-        return None
-    with transaction.atomic():
-        # Lock the page row so that two publications at once number their versions in turn.
-        list(Page.objects.select_for_update().filter(pk=page.pk).values_list("pk", flat=True))
-        versions = PolicyVersion.objects.filter(page_id=page.pk)
-        if versions.filter(revision=revision).exists():
-            return None
-        latest = versions.order_by("-number").only("number").first()
-        content = revision.content or {}
-        material = bool(content.get("material_change"))
-        if latest is not None and not material:
-            return None
-        version = PolicyVersion.objects.create(
-            page_id=page.pk,
-            number=1 if latest is None else latest.number + 1,
-            revision=revision,
-            change_note=(content.get("change_note") or "").strip() if material else "",
-            published_at=now or timezone.now(),
-        )
-        transaction.on_commit(
-            lambda: policy_version_published.send(sender=PolicyVersion, version=version)
-        )
-    return version
+from .models import PolicyPage
+from .services import policy_version_for_publication
 
 
 @receiver(page_published, sender=PolicyPage, dispatch_uid="cms_policy_version_on_publish")

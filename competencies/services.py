@@ -8,8 +8,10 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from core.events import event_announce
 from people import roles
 
+from .events import BACKDATED_AFTER, STANDING_CHANGED
 from .levels import KNOWLEDGE_CHECK_CAP, Level
 from .models import Competency, CompetencyEvidence, CompetencyStanding
 
@@ -66,7 +68,9 @@ def evidence_record(
             note=note,
             created_at=recorded_at or now,
         )
-        _standing_refresh(user=user, competency=competency)
+        standing, previous_level = _standing_refresh(user=user, competency=competency)
+        # After the commit: advocacy re-checks the roster, credentials issues or revokes.
+        event_announce(STANDING_CHANGED, **_standing_changed(standing, previous_level))
     return evidence
 
 
@@ -94,16 +98,20 @@ def evidence_correct(
             note=note.strip(),
             created_at=timezone.now(),
         )
-        _standing_refresh(user=user, competency=competency)
+        standing, previous_level = _standing_refresh(user=user, competency=competency)
+        # After the commit: advocacy re-checks the roster, credentials issues or revokes.
+        event_announce(STANDING_CHANGED, **_standing_changed(standing, previous_level))
     return evidence
 
 
-def _standing_refresh(*, user, competency: Competency) -> CompetencyStanding:
-    """Recompute one standing from the ledger, under a row lock so writers queue up.
+def _standing_refresh(*, user, competency: Competency) -> tuple[CompetencyStanding, int | None]:
+    """Recompute one standing from the ledger, under a row lock so writers queue up; with
+    the level it had before (``None`` when the standing is new).
 
     The level counts the evidence since the latest correction (the correction included);
     with no correction, all of it."""
-    standing = _standing_locked(user=user, competency=competency)
+    standing, created = _standing_locked(user=user, competency=competency)
+    previous_level = None if created else standing.level
     rows = CompetencyEvidence.objects.filter(user=user, competency=competency)
     correction = rows.filter(source_kind=Source.CORRECTION).order_by("-created_at", "-pk").first()
     if correction is not None:
@@ -122,16 +130,29 @@ def _standing_refresh(*, user, competency: Competency) -> CompetencyStanding:
     standing.evidence_count = totals["count"]
     standing.last_evidence_at = totals["last"]
     standing.save(update_fields=["level", "evidence_count", "last_evidence_at", "updated_at"])
-    return standing
+    return standing, previous_level
 
 
-def _standing_locked(*, user, competency: Competency) -> CompetencyStanding:
+def _standing_changed(standing: CompetencyStanding, previous_level: int | None) -> dict:
+    """The payload of :data:`~competencies.events.STANDING_CHANGED` for ``standing``."""
+    last = standing.last_evidence_at
+    return {
+        "user_id": standing.user_id,
+        "competency_id": standing.competency_id,
+        "level": int(standing.level),
+        "previous_level": previous_level,
+        "backdated": last is None or last < timezone.now() - BACKDATED_AFTER,
+    }
+
+
+def _standing_locked(*, user, competency: Competency) -> tuple[CompetencyStanding, bool]:
+    """The locked standing, and whether it was created just now."""
     rows = CompetencyStanding.objects.select_for_update().filter(user=user, competency=competency)
     standing = rows.first()
     if standing is not None:
-        return standing
+        return standing, False
     try:
         with transaction.atomic():
-            return CompetencyStanding.objects.create(user=user, competency=competency)
+            return CompetencyStanding.objects.create(user=user, competency=competency), True
     except IntegrityError:  # another writer created it first: wait for its lock
-        return rows.get()
+        return rows.get(), False

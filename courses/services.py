@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from competencies.levels import Level
 from competencies.services import evidence_record
+from core.events import event_announce
 
+from .events import COURSE_COMPLETED
 from .models import CourseCompletion, KnowledgeCheckAttempt, LessonCompletion, LessonPage
 from .selectors import (
     knowledge_check_block,
@@ -69,6 +71,9 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleted:
             course_completion, course_new = CourseCompletion.objects.get_or_create(
                 user=user, course=course
             )
+            if course_new:
+                # After the commit: credentials issues the course's credential.
+                event_announce(COURSE_COMPLETED, user_id=user.pk, course_id=course.pk)
     return LessonCompleted(
         completion=completion,
         lesson_newly_done=lesson_new,

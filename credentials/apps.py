@@ -9,6 +9,4 @@ class CredentialsConfig(AppConfig):
 
     def ready(self) -> None:
         # Every event that issues or revokes a credential is heard in one module.
-        from . import handlers
-
-        handlers.connect()
+        from . import handlers  # noqa: F401

@@ -1,7 +1,9 @@
 """The Wagtail admin's user screens, with the fields Spoke adds to a person."""
 
 from wagtail.users.forms import UserCreationForm, UserEditForm
-from wagtail.users.views.users import UserViewSet
+from wagtail.users.views.users import EditView, UserViewSet
+
+from .services import person_admin_edit_save
 
 PERSON_FIELDS = {"unit", "role", "manager", "time_zone"}
 
@@ -16,7 +18,16 @@ class PersonEditForm(UserEditForm):
         fields = UserEditForm.Meta.fields | PERSON_FIELDS
 
 
+class PersonEditView(EditView):
+    """Wagtail's user edit, saved through our service so that a change of unit or of the
+    active flag is announced like every other event (see ``core.events``)."""
+
+    def save_instance(self):
+        return person_admin_edit_save(user=self.object, save=super().save_instance)
+
+
 class PersonViewSet(UserViewSet):
+    edit_view_class = PersonEditView
     create_template_name = "people/admin/user_create.html"
     edit_template_name = "people/admin/user_edit.html"
 

@@ -1,4 +1,4 @@
-"""Writes about people: the staff import."""
+"""Writes about people: the staff import, and an edit saved in the Wagtail user admin."""
 
 import csv
 import io
@@ -15,6 +15,9 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.events import event_announce
+
+from .events import UNIT_OR_ACTIVE_CHANGED
 from .models import BusinessUnit, User, time_zone_choices
 
 COLUMNS = ("email", "name", "unit", "role", "manager_email", "time_zone")
@@ -474,3 +477,28 @@ def _write(people: list[_Person], *, units: list[BusinessUnit], directory: _Dire
         # Two narrow updates: Django writes one CASE per field and row.
         User.objects.bulk_update(changed, USER_FIELDS)
         User.objects.bulk_update(managed, ["manager"])
+
+
+# The Wagtail user admin
+
+
+def person_admin_edit_save(*, user: User, save: Callable[[], User]) -> User:
+    """Save an edit of ``user`` made in the Wagtail user admin: ``save`` is the admin's own
+    save (form, groups, password). When it moved the person to another unit or
+    (de)activated the account, :data:`~people.events.UNIT_OR_ACTIVE_CHANGED` is announced
+    for after the commit (advocacy re-checks their place on the roster).
+
+    The admin's form has already written its values onto ``user``, so what was there
+    before is read from the database, in the same transaction as the save.
+    """
+    with transaction.atomic():
+        before = User.objects.filter(pk=user.pk).values_list("unit_id", "is_active").first()
+        saved = save()
+        if before is not None and before != (saved.unit_id, saved.is_active):
+            event_announce(
+                UNIT_OR_ACTIVE_CHANGED,
+                user_id=saved.pk,
+                unit_id=saved.unit_id,
+                is_active=saved.is_active,
+            )
+    return saved

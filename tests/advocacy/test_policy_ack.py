@@ -12,10 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from advocacy.events import POLICY_ACKNOWLEDGED
 from advocacy.models import PolicyAcknowledgement
-from advocacy.policy import policy_acknowledged, policy_status
+from advocacy.policy import policy_status
 from advocacy.services import policy_acknowledge
 from cms.models import PolicyPage
+from tests.events import listening
 from tests.factories import PolicyPageFactory, UserFactory, policy_answers, policy_republish
 
 pytestmark = pytest.mark.django_db
@@ -30,16 +32,16 @@ def policy():
 
 @pytest.fixture
 def acknowledged():
-    """Every ``policy_acknowledged`` sent during the test, as the rows sent."""
-    sent = []
+    """Every ``POLICY_ACKNOWLEDGED`` handled during the test, as the rows it names."""
+    with listening(POLICY_ACKNOWLEDGED) as heard:
+        yield heard
 
-    def receive(sender, *, acknowledgement, **kwargs):
-        assert sender is PolicyAcknowledgement
-        sent.append(acknowledgement)
 
-    policy_acknowledged.connect(receive, dispatch_uid="test_policy_acknowledged")
-    yield sent
-    policy_acknowledged.disconnect(dispatch_uid="test_policy_acknowledged")
+def _rows(heard) -> list[PolicyAcknowledgement]:
+    return [
+        PolicyAcknowledgement.objects.get(user_id=event["user_id"], version_id=event["version_id"])
+        for event in heard
+    ]
 
 
 def _answers(page, *, wrong: int = 0) -> dict[str, str]:
@@ -128,7 +130,7 @@ def test_right_answers_acknowledge_the_current_version(
     assert row.user == learner
     assert row.version == policy.versions.get()
     assert row.acknowledged_at == now
-    assert acknowledged == [row]
+    assert _rows(acknowledged) == [row]
 
 
 def test_integer_keys_and_values_work_too(learner, policy):
@@ -238,7 +240,7 @@ def test_acknowledging_again_returns_the_first_row(
     assert again == first
     assert again.acknowledged_at == first.acknowledged_at
     assert PolicyAcknowledgement.objects.count() == 1
-    assert acknowledged == [first]
+    assert _rows(acknowledged) == [first]
 
 
 class _LateManager:

@@ -15,11 +15,12 @@ from wagtail import hooks
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from cms.demo import POLICY_CHANGE_NOTE, demo_cms_seed
+from cms.events import POLICY_VERSION_PUBLISHED
 from cms.hooks import POLICY_PAGE_SECTIONS_HOOK
 from cms.models import HomePage, PolicyPage, PolicyVersion
 from cms.selectors import policy_current, policy_page_live, policy_questions
-from cms.signals import policy_version_published
 from core.dashboard import DashboardPanel
+from tests.events import listening
 from tests.factories import PolicyPageFactory, policy_republish
 
 pytestmark = pytest.mark.django_db
@@ -31,16 +32,9 @@ def _numbers(page) -> list[int]:
 
 @pytest.fixture
 def published():
-    """Every ``policy_version_published`` sent during the test, as the versions sent."""
-    sent = []
-
-    def receive(sender, *, version, **kwargs):
-        assert sender is PolicyVersion
-        sent.append(version)
-
-    policy_version_published.connect(receive, dispatch_uid="test_policy_published")
-    yield sent
-    policy_version_published.disconnect(dispatch_uid="test_policy_published")
+    """Every ``POLICY_VERSION_PUBLISHED`` handled during the test, as the payloads."""
+    with listening(POLICY_VERSION_PUBLISHED) as heard:
+        yield heard
 
 
 # --- Versions on publication --------------------------------------------------------------
@@ -119,7 +113,7 @@ def test_publishing_the_same_revision_twice_starts_one_version(
         revision.publish()
         revision.publish()
     assert _numbers(page) == [1, 2]
-    assert [version.number for version in published] == [1, 2]
+    assert [event["number"] for event in published] == [1, 2]
 
 
 def test_saving_a_draft_starts_nothing():
@@ -132,8 +126,8 @@ def test_saving_a_draft_starts_nothing():
     assert _numbers(page) == [1]
 
 
-def test_the_signal_is_sent_once_after_commit(published, django_capture_on_commit_callbacks):
-    """``policy_version_published`` waits for the commit, then goes out once per version."""
+def test_the_event_is_announced_once_after_commit(published, django_capture_on_commit_callbacks):
+    """``POLICY_VERSION_PUBLISHED`` waits for the commit, then goes out once per version."""
     page = PolicyPageFactory()
     published.clear()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -141,8 +135,8 @@ def test_the_signal_is_sent_once_after_commit(published, django_capture_on_commi
     assert published == []
     for callback in callbacks:
         callback()
-    assert [version.number for version in published] == [2]
-    assert published[0] == PolicyVersion.objects.get(number=2)
+    version = PolicyVersion.objects.get(number=2)
+    assert published == [{"version_id": version.pk, "page_id": page.pk, "number": 2}]
 
     with django_capture_on_commit_callbacks(execute=True):
         policy_republish(page, material=False)

@@ -3,9 +3,11 @@
 import pytest
 from django.utils import timezone
 
+from advocacy.events import MEMBERSHIP_CHANGED
 from advocacy.models import RosterMembership, Tier
 from competencies.levels import Level
 from competencies.services import evidence_record
+from core.events import event_announce
 from courses.services import lesson_complete
 from credentials import keys
 from credentials.models import CompetencyCredentialLevel, Credential
@@ -79,9 +81,32 @@ def award(user, competency, level, trainer, committed, note="well done"):
         )
 
 
-def join_roster(user, committed, tier=Tier.ADVOCATE):
+def roster_announce(membership, previous_status: str = "") -> None:
+    """Announce ``MEMBERSHIP_CHANGED`` for ``membership`` as ``advocacy.services`` does for
+    each change it makes (the rows here are written directly, to reach any state)."""
+    event_announce(
+        MEMBERSHIP_CHANGED,
+        user_id=membership.user_id,
+        membership_id=membership.pk,
+        tier=str(membership.tier),
+        status=str(membership.status),
+        previous_status=str(previous_status),
+    )
+
+
+def join_roster(user, committed, tier=Tier.ADVOCATE, status=RosterMembership.Status.ACTIVE):
     with committed():
-        return RosterMembershipFactory(user=user, tier=tier, status=RosterMembership.Status.ACTIVE)
+        membership = RosterMembershipFactory(user=user, tier=tier, status=status)
+        roster_announce(membership)
+    return membership
+
+
+def roster_move(membership, status, committed) -> None:
+    """Change ``membership``'s status and announce it, once committed."""
+    with committed():
+        previous, membership.status = membership.status, status
+        membership.save()
+        roster_announce(membership, previous)
 
 
 def credentials_of(user):

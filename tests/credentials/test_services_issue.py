@@ -14,10 +14,16 @@ from advocacy.models import RosterMembership, Tier
 from competencies.levels import Level
 from competencies.services import evidence_correct
 from courses.models import CourseCompletion
+from courses.services import lesson_complete
 from credentials import services, tasks
 from credentials.models import Credential
-from tests.credentials.conftest import award, complete_course, credentials_of, join_roster
-from tests.factories import RosterMembershipFactory
+from tests.credentials.conftest import (
+    award,
+    complete_course,
+    credentials_of,
+    join_roster,
+    roster_move,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +73,9 @@ def test_nothing_is_enqueued_before_the_commit(
     """Inside the transaction no task runs; a rolled-back completion issues nothing."""
     with mock.patch("credentials.tasks.course_credential_task.delay") as delay:
         with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
-            CourseCompletion.objects.create(user=learner, course=course)
+            for lesson in course.test_lessons:
+                lesson_complete(user=learner, lesson=lesson)
+            assert CourseCompletion.objects.filter(user=learner, course=course).exists()
             delay.assert_not_called()
         for callback in callbacks:
             callback()
@@ -178,8 +186,8 @@ def test_joining_the_roster_issues_one_credential_per_tier(signing_key, learner,
 
 def test_a_pending_or_eligible_membership_earns_nothing(signing_key, learner, committed):
     """Waiting for approval is not being on the roster."""
-    with committed():
-        RosterMembershipFactory(user=learner, tier=Tier.AMBASSADOR, status=Status.PENDING)
+    join_roster(learner, committed, tier=Tier.AMBASSADOR, status=Status.PENDING)
+    join_roster(learner, committed, tier=Tier.ADVOCATE, status=Status.ELIGIBLE)
     assert credentials_of(learner) == []
 
 
@@ -187,9 +195,7 @@ def test_a_pending_or_eligible_membership_earns_nothing(signing_key, learner, co
 def test_a_membership_that_ends_revokes_its_credential(signing_key, learner, committed, ended):
     """Lapsed, left (declined) or removed: the roster credential is revoked."""
     membership = join_roster(learner, committed)
-    with committed():
-        membership.status = ended
-        membership.save()
+    roster_move(membership, ended, committed)
     (credential,) = credentials_of(learner)
     assert credential.revoked_at is not None
     assert "ended" in credential.revocation_reason
@@ -208,9 +214,7 @@ def test_rejoining_after_revocation_issues_a_new_credential(signing_key, learner
     """Active again after a lapse: a new credential, the revoked one stays revoked."""
     membership = join_roster(learner, committed)
     for status in (Status.LAPSED, Status.ACTIVE):
-        with committed():
-            membership.status = status
-            membership.save()
+        roster_move(membership, status, committed)
     first, second = credentials_of(learner)
     assert first.revoked_at is not None
     assert second.revoked_at is None
@@ -249,7 +253,7 @@ def test_a_missing_key_file_is_refused_clearly(signing_key, key_folder, learner,
 
 
 def test_the_sweep_revokes_what_a_bulk_change_missed(signing_key, learner, committed, now):
-    """A bulk update sends no signal (a new policy version); the sweep revokes."""
+    """A bulk update announces nothing (a new policy version); the sweep revokes."""
     join_roster(learner, committed)
     RosterMembership.objects.filter(user=learner).update(status=Status.LAPSED)
     services.credentials_sync_all(now=now)

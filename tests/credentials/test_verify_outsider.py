@@ -22,6 +22,7 @@ from tests.credentials.conftest import (
     complete_course,
     credentials_of,
     join_roster,
+    roster_move,
 )
 
 pytestmark = pytest.mark.django_db
@@ -168,10 +169,7 @@ def test_the_schema_rejects_what_ob3_forbids(client, earned):
 
 def test_a_revoked_credential_reads_revoked_in_the_status_list(client, earned, learner, committed):
     """The roster membership ends: its credential's bit is set, the others' are not."""
-    membership = learner.roster_memberships.get()
-    with committed():
-        membership.status = "lapsed"
-        membership.save()
+    roster_move(learner.roster_memberships.get(), "lapsed", committed)
     roster = learner.credentials.get(kind="roster")
     assert roster.revoked_at is not None
     assert status_bit(client, fetch_json(client, roster)) is True

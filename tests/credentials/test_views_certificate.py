@@ -10,7 +10,13 @@ from django.urls import reverse
 from advocacy.models import RosterMembership
 from cms.models import Platform, SiteSettings
 from credentials.models import Credential
-from tests.credentials.conftest import award, complete_course, credentials_of, join_roster
+from tests.credentials.conftest import (
+    award,
+    complete_course,
+    credentials_of,
+    join_roster,
+    roster_move,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -78,9 +84,7 @@ def test_roster_certificate(client, signing_key, company, learner, committed):
 def test_revoked_certificate_says_so_and_offers_no_sharing(client, signing_key, learner, committed):
     """A revoked credential's page says it was revoked and why, without LinkedIn links."""
     membership = join_roster(learner, committed)
-    with committed():
-        membership.status = RosterMembership.Status.REMOVED
-        membership.save()
+    roster_move(membership, RosterMembership.Status.REMOVED, committed)
     (credential,) = credentials_of(learner)
     text = page(client, credential).content.decode()
     assert "This credential was revoked" in text
