@@ -1,33 +1,23 @@
-"""The competency framework in the Wagtail admin, and each person's summary on the dashboard."""
+"""Everything ``competencies`` adds to the dashboard and the Wagtail admin, registered in
+one place: each person's summary (``panels``), the framework as snippets, and the site
+admins' correction screen (``admin_views``).
+"""
 
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from core.dashboard import HOOK_NAME, DashboardPanel
+from core.dashboard import DASHBOARD_PANELS
 from people import roles
 
+from . import panels
 from .admin_views import CorrectionView
 from .models import Competency
-from .selectors import standing_summary_for_user
 
-
-@hooks.register(HOOK_NAME)
-def competencies_panel(request):
-    """Everyone signed in: their levels at a glance, with a way to the full record."""
-    if not request.user.is_authenticated:
-        return None
-    return DashboardPanel(
-        title=_("Your competencies"),
-        template="competencies/panels/summary.html",
-        context={"summary": standing_summary_for_user(user=request.user)},
-        order=20,
-        key="competencies",
-    )
+DASHBOARD_PANELS.register(panels.competencies_panel)
 
 
 class CompetencyViewSet(SnippetViewSet):
