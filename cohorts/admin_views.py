@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.errors import error_text
@@ -568,3 +569,8 @@ class CancelView(CohortMixin, TrainerView):
         context = super().get_context_data(**kwargs)
         context["told"] = self._told()
         return context
+
+
+class TrainersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_is_trainer(request.user)

@@ -6,13 +6,12 @@ registered in one place: the dashboard panels (``panels``), the trainers' screen
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from core.dashboard import DASHBOARD_PANELS
 from courses.extensions import LESSON_RELEASE
-from people import roles
 
 from . import admin_urls, panels
+from .admin_views import TrainersMenuItem
 from .release import lesson_release_for_person
 
 DASHBOARD_PANELS.register(panels.my_cohorts_panel)
@@ -28,11 +27,6 @@ LESSON_RELEASE.register(lesson_release_for_person)
 @hooks.register("register_admin_urls")
 def register_cohort_admin_urls():
     return [path("cohorts/", include(admin_urls, namespace="cohorts_admin"))]
-
-
-class TrainersMenuItem(MenuItem):
-    def is_shown(self, request):
-        return roles.user_is_trainer(request.user)
 
 
 @hooks.register("register_admin_menu_item")

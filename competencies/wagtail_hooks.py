@@ -6,15 +6,13 @@ admins' correction screen (``admin_views``).
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.dashboard import DASHBOARD_PANELS
-from people import roles
 
 from . import panels
-from .admin_views import CorrectionView
+from .admin_views import CorrectionView, SiteAdminMenuItem
 from .models import Competency
 
 DASHBOARD_PANELS.register(panels.competencies_panel)
@@ -49,11 +47,6 @@ def register_correction_url():
             name="competencies_admin_correct",
         )
     ]
-
-
-class SiteAdminMenuItem(MenuItem):
-    def is_shown(self, request):
-        return roles.user_is_site_admin(request.user)
 
 
 @hooks.register("register_admin_menu_item")
