@@ -1,7 +1,8 @@
 """The roster's rules in the Wagtail admin ("Roster rules"), for advocacy leads and site admins.
 
 The two tiers come from ``advocacy/migrations/0002_default_tiers.py``: leads change their
-rules, never add or delete a tier (the permission policy below refuses both to everyone, so
+rules, never add or delete a tier (the permission policy below, which ``wagtail_hooks``
+registers with the viewset, refuses both to everyone, so
 Wagtail shows no button and turns the URLs away). The form refuses contradictions on the
 field concerned, keeping what was typed; saving re-checks everyone against the new rules.
 """
@@ -15,8 +16,6 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
-from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from competencies.models import Competency
@@ -43,9 +42,6 @@ class RosterTierPermissionPolicy(ModelPermissionPolicy):
         if not actions:
             return get_user_model().objects.none()
         return super().users_with_any_permission(actions)
-
-
-register_permission_policy(RosterTier, RosterTierPermissionPolicy(RosterTier))
 
 
 # --- The form ------------------------------------------------------------------------------
@@ -191,6 +187,3 @@ class RosterTierViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return RosterTier.objects.prefetch_related("rules__competency")
-
-
-register_snippet(RosterTierViewSet)

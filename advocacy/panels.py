@@ -1,21 +1,25 @@
 """The roster on the dashboard: "Advocates and ambassadors" for everyone logged in (where
 they stand against each tier, and an invitation when they meet one's rules), and "The
-roster" for advocacy leads, HR and site admins (counts, and the way to the roster).
+roster" for advocacy leads, HR and site admins (counts, and the way to the roster); and
+on the policy page, the reader's acknowledgement and the way to the check.
 
-Imported from ``wagtail_hooks`` so Wagtail finds these registrations. Each panel reads a
-fixed number of queries (the rules, the person's standings, policy and memberships; the
-counts), whatever the size of the roster.
+Plain functions that ``wagtail_hooks`` registers. Each panel reads a fixed number of
+queries (the rules, the person's standings, policy and memberships; the counts), whatever
+the size of the roster.
 """
+
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail import hooks
+from django.utils.translation import gettext_lazy
 
-from core.dashboard import HOOK_NAME, DashboardPanel
+from core.dashboard import DashboardPanel
 from people.roles import user_is_advocacy_lead, user_is_hr
 
 from .models import RosterMembership, Tier
+from .policy import policy_status
 from .selectors import (
     approvals_waiting,
     eligibility_for,
@@ -60,7 +64,6 @@ def standing_summary(user) -> list[dict]:
     return tiers
 
 
-@hooks.register(HOOK_NAME)
 def roster_standing_panel(request):
     """Everyone logged in: where they stand against each tier."""
     user = request.user
@@ -96,7 +99,6 @@ def roster_summary() -> dict:
     }
 
 
-@hooks.register(HOOK_NAME)
 def roster_overview_panel(request):
     """Advocacy leads, HR and site admins: the roster in numbers, and the way to it."""
     user = request.user
@@ -109,4 +111,30 @@ def roster_overview_panel(request):
         context={**summary, "is_lead": user_is_advocacy_lead(user)},
         order=45,
         key="roster",
+    )
+
+
+# --- On the policy page: the reader's acknowledgement ------------------------------------
+
+
+def policy_acknowledgement_section(*, request, page, version):
+    """For a logged-in reader of the published policy: whether they acknowledged the
+    current version, and a button to the check when not. One query."""
+    if (
+        version is None
+        or not request.user.is_authenticated
+        or getattr(request, "is_preview", False)
+    ):
+        return None
+    status = policy_status(user=request.user, version=version)
+    check_url = reverse("advocacy:policy_check")
+    page_url = page.get_url(request)
+    if page_url:
+        check_url = f"{check_url}?{urlencode({'next': page_url})}"
+    return DashboardPanel(
+        title=gettext_lazy("Your acknowledgement"),
+        template="advocacy/policy_section.html",
+        context={"status": status, "check_url": check_url},
+        order=10,
+        key="policy-acknowledgement",
     )

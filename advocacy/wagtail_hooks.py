@@ -1,6 +1,21 @@
-# Wagtail imports this module at start-up: each import below registers the hooks it holds.
-from . import (
-    admin_rules,  # noqa: F401
-    panels,  # noqa: F401
-    policy_hooks,  # noqa: F401
-)
+"""Everything ``advocacy`` adds to the Wagtail admin and to the pages of the apps below it,
+registered in one place: the roster rules (``admin_rules``), the dashboard panels and the
+policy page section (``panels``).
+"""
+
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+
+from cms.extensions import POLICY_PAGE_SECTIONS
+from core.dashboard import DASHBOARD_PANELS
+
+from . import panels
+from .admin_rules import RosterTierPermissionPolicy, RosterTierViewSet
+from .models import RosterTier
+
+register_permission_policy(RosterTier, RosterTierPermissionPolicy(RosterTier))
+register_snippet(RosterTierViewSet)
+
+DASHBOARD_PANELS.register(panels.roster_standing_panel)
+DASHBOARD_PANELS.register(panels.roster_overview_panel)
+POLICY_PAGE_SECTIONS.register(panels.policy_acknowledgement_section)

@@ -1,4 +1,4 @@
-"""The trainers' practice screens, mounted under /admin/practice/ by ``admin_hooks``."""
+"""The trainers' practice screens, mounted under /admin/practice/ by ``wagtail_hooks``."""
 
 from django.urls import path
 

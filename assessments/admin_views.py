@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem
 
 from cohorts.admin_views import TrainerView
 from cohorts.forms import zone_named
@@ -31,7 +33,7 @@ from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import cohorts_for_trainer
 from core.errors import error_text
 from people.models import zone_or_utc
-from people.roles import user_is_site_admin
+from people.roles import user_is_site_admin, user_is_trainer
 
 from .admin_forms import ReviewForm, WindowForm
 from .models import Assignment, Review, RubricCriterion, Submission
@@ -524,3 +526,32 @@ class DatesView(CohortPracticeMixin, PracticeView):
         context = super().get_context_data(**kwargs)
         context["can_change"] = self.cohort.cancelled_at is None
         return context
+
+
+# --- The menu item -----------------------------------------------------------------------
+
+MENU_COUNT_CAP = 99
+
+
+class ReviewMenuItem(MenuItem):
+    """Shown to trainers and site admins, with the number of submissions waiting in their
+    cohorts (one indexed count per admin page)."""
+
+    def is_shown(self, request):
+        return user_is_trainer(request.user)
+
+    def render_component(self, request):
+        waiting = submissions_waiting(user=request.user).order_by().count()
+        label = str(self.label)
+        if waiting:
+            shown = f"{MENU_COUNT_CAP}+" if waiting > MENU_COUNT_CAP else str(waiting)
+            # Kept short: the sidebar cuts labels at about twenty characters.
+            label = _("%(label)s (%(count)s)") % {"label": label, "count": shown}
+        return LinkMenuItem(
+            self.name,
+            label,
+            self.url,
+            icon_name=self.icon_name,
+            classname=self.classname,
+            attrs=self.attrs,
+        )

@@ -1,15 +1,13 @@
 """Practice on the dashboard ("What's due") and on a cohort's page ("Practice").
 
-Imported at the end of ``wagtail_hooks`` so Wagtail finds these registrations. Each reads
+Plain functions that ``wagtail_hooks`` registers. Each reads
 ``selectors.practice_for`` once: a fixed number of queries however much there is to do.
 """
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail import hooks
 
-from cohorts.hooks import COHORT_PAGE_SECTIONS_HOOK
-from core.dashboard import HOOK_NAME, DashboardPanel
+from core.dashboard import DashboardPanel
 from people.models import zone_or_utc
 
 from .selectors import practice_for, practice_overview
@@ -18,7 +16,6 @@ from .selectors import practice_for, practice_overview
 PANEL_ITEMS = 6
 
 
-@hooks.register(HOOK_NAME)
 def whats_due_panel(request):
     """People with something to practise, or holding a place in a current cohort (who see
     "nothing due right now"). Hidden from everyone else: HR, trainers who are not learning,
@@ -44,7 +41,6 @@ def whats_due_panel(request):
     )
 
 
-@hooks.register(COHORT_PAGE_SECTIONS_HOOK)
 def cohort_practice_section(*, request, cohort, access):
     """The cohort's open practice, for the people holding a place in it."""
     if not access.holds_a_place:

@@ -19,8 +19,8 @@ from wagtail.search import index
 
 from . import url_patterns
 from .blocks import PageStreamBlock
+from .extensions import POLICY_PAGE_SECTIONS
 from .forms import PolicyPageForm
-from .hooks import policy_page_sections
 
 
 class HomePage(Page):
@@ -322,10 +322,14 @@ class PolicyPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # The current version (none yet in a preview before the first publication) and
-        # what other apps add for this reader (see ``cms.hooks``).
+        # what other apps add for this reader (see ``cms.extensions``).
         version = self.versions.order_by("-number").first() if self.pk else None
         context["version"] = version
-        context["sections"] = policy_page_sections(request=request, page=self, version=version)
+        context["sections"] = (
+            []
+            if request is None
+            else POLICY_PAGE_SECTIONS.collect(request=request, page=self, version=version)
+        )
         return context
 
 

@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
-from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.errors import error_text
@@ -27,6 +27,7 @@ from courses.selectors import course_titles_by_lesson_path
 from people.models import zone_or_utc
 from people.roles import user_is_trainer
 
+from .extensions import COHORT_ADMIN_LINKS
 from .forms import (
     AttendanceForm,
     CancelForm,
@@ -59,10 +60,6 @@ from .services import (
 )
 
 PER_PAGE = 25
-# Apps above cohorts add links to a cohort's admin page through this hook, without cohorts
-# importing them: each function takes ``request`` and ``cohort`` (keywords) and returns a
-# list of (label, url).
-COHORT_ADMIN_LINKS_HOOK = "spoke_cohort_admin_links"
 
 
 def invite_summary(report) -> str:
@@ -203,11 +200,7 @@ class CohortDetailView(CohortMixin, TrainerView):
                 "can_change": self.cohort.status
                 not in (Cohort.Status.CANCELLED, Cohort.Status.FINISHED),
                 "attendance_from": now + ATTENDANCE_EARLY,
-                "admin_links": [
-                    link
-                    for links_for in hooks.get_hooks(COHORT_ADMIN_LINKS_HOOK)
-                    for link in links_for(request=self.request, cohort=self.cohort) or ()
-                ],
+                "admin_links": COHORT_ADMIN_LINKS.collect(request=self.request, cohort=self.cohort),
             }
         )
         return context
@@ -569,3 +562,8 @@ class CancelView(CohortMixin, TrainerView):
         context = super().get_context_data(**kwargs)
         context["told"] = self._told()
         return context
+
+
+class TrainersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_is_trainer(request.user)

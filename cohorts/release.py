@@ -1,6 +1,6 @@
 """Releasing lessons by schedule: which lessons of a course a cohort has opened, and to whom.
 
-The rules (``courses`` asks them through :data:`courses.release.LESSON_RELEASE_HOOK`,
+The rules (``courses`` asks them through :data:`courses.extensions.LESSON_RELEASE`,
 registered in ``wagtail_hooks.py``):
 
 1. A course is *run in cohorts* when it has at least one published, not cancelled cohort.
@@ -145,7 +145,7 @@ def lesson_release_for_person(*, user, course: CoursePage, now: datetime) -> Les
     """The lessons of ``course`` open to ``user`` at ``now`` under the rules above, or None
     when the course is not run in cohorts (self-paced: cohorts have no say).
 
-    Registered under ``courses.release.LESSON_RELEASE_HOOK``; ``courses`` has already let
+    Registered under ``courses.extensions.LESSON_RELEASE``; ``courses`` has already let
     trainers and site admins through. One query for someone without a place or with a
     completed one, four for someone in a running cohort.
     """

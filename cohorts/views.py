@@ -23,7 +23,7 @@ from courses.selectors import lesson_release_for_course
 from people.models import zone_or_utc
 
 from .calendar import cohort_calendar, cohort_calendar_filename, person_calendar
-from .hooks import cohort_page_sections
+from .extensions import COHORT_PAGE_SECTIONS
 from .models import CalendarFeed, Cohort, Enrollment, Session
 from .selectors import (
     CohortAccess,
@@ -131,8 +131,8 @@ def cohort_detail(request, pk: int):
             "viewer_tz": viewer_tz,
             "same_zone": cohort_tz.key == viewer_tz.key,
             "course_url": cohort.course.get_url(request) if cohort.course.live else "",
-            # What other apps add (practice, for instance): see ``cohorts.hooks``.
-            "sections": cohort_page_sections(request=request, cohort=cohort, access=access),
+            # What other apps add (practice, for instance): see ``cohorts.extensions``.
+            "sections": COHORT_PAGE_SECTIONS.collect(request=request, cohort=cohort, access=access),
         },
     )
     patch_cache_control(response, private=True)

@@ -1,58 +1,24 @@
-"""Cohorts on the dashboard (the person's own cohorts, open ones to join, a manager's team)
-and the trainers' screens in the admin menu.
-
-Each panel reads what it needs through a selector, in a fixed number of queries, however
-many cohorts, sessions and people there are.
+"""Everything ``cohorts`` adds to the Wagtail admin and to the pages of the apps below it,
+registered in one place: the dashboard panels (``panels``), the trainers' screens
+(``admin_views``) and the lesson release by schedule (``release``).
 """
 
 from django.urls import include, path, reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from core.dashboard import HOOK_NAME, DashboardPanel
-from people import roles
-from people.models import zone_or_utc
+from core.dashboard import DASHBOARD_PANELS
+from courses.extensions import LESSON_RELEASE
 
-from . import admin_urls
-from .selectors import my_cohorts_overview, team_learning_rows
+from . import admin_urls, panels
+from .admin_views import TrainersMenuItem
+from .release import lesson_release_for_person
 
+DASHBOARD_PANELS.register(panels.my_cohorts_panel)
+DASHBOARD_PANELS.register(panels.team_learning_panel)
 
-@hooks.register(HOOK_NAME)
-def my_cohorts_panel(request):
-    """Everyone signed in: their cohorts, what comes next, and open cohorts to join."""
-    user = request.user
-    if not getattr(user, "is_authenticated", False):
-        return None
-    cards, joinable = my_cohorts_overview(user=user, now=timezone.now())
-    return DashboardPanel(
-        title=_("My cohorts"),
-        template="cohorts/panels/my_cohorts.html",
-        context={
-            "cards": cards,
-            "open_cohorts": joinable,
-            "viewer_tz": zone_or_utc(user.time_zone),
-        },
-        order=15,
-        key="my-cohorts",
-    )
-
-
-@hooks.register(HOOK_NAME)
-def team_learning_panel(request):
-    """Managers: the cohorts their direct reports take, and how far each person is."""
-    if not roles.user_is_manager(request.user):
-        return None
-    return DashboardPanel(
-        title=_("Your team's learning"),
-        template="cohorts/panels/team_learning.html",
-        context={"rows": team_learning_rows(manager=request.user, now=timezone.now())},
-        order=35,
-        key="team-learning",
-        wide=True,
-    )
+# Courses asks which lessons are open: cohorts answers by schedule.
+LESSON_RELEASE.register(lesson_release_for_person)
 
 
 # --- The trainers' screens in the admin ------------------------------------------------
@@ -63,23 +29,8 @@ def register_cohort_admin_urls():
     return [path("cohorts/", include(admin_urls, namespace="cohorts_admin"))]
 
 
-class TrainersMenuItem(MenuItem):
-    def is_shown(self, request):
-        return roles.user_is_trainer(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_cohorts_menu_item():
     return TrainersMenuItem(
         gettext_lazy("Cohorts"), reverse("cohorts_admin:index"), icon_name="group", order=260
     )
-
-
-# --- Releasing lessons by schedule -----------------------------------------------------
-# Kept at the end, with the one hook they serve: courses asks which lessons are open.
-
-from courses.release import LESSON_RELEASE_HOOK  # noqa: E402
-
-from .release import lesson_release_for_person  # noqa: E402
-
-hooks.register(LESSON_RELEASE_HOOK, lesson_release_for_person)

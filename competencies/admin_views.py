@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from people import roles
@@ -82,3 +83,8 @@ class CorrectionView(WagtailAdminTemplateMixin, FormView):
             },
         )
         return redirect("competencies_admin_correct")
+
+
+class SiteAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return roles.user_is_site_admin(request.user)

@@ -1,33 +1,21 @@
-"""The competency framework in the Wagtail admin, and each person's summary on the dashboard."""
+"""Everything ``competencies`` adds to the dashboard and the Wagtail admin, registered in
+one place: each person's summary (``panels``), the framework as snippets, and the site
+admins' correction screen (``admin_views``).
+"""
 
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from core.dashboard import HOOK_NAME, DashboardPanel
-from people import roles
+from core.dashboard import DASHBOARD_PANELS
 
-from .admin_views import CorrectionView
+from . import panels
+from .admin_views import CorrectionView, SiteAdminMenuItem
 from .models import Competency
-from .selectors import standing_summary_for_user
 
-
-@hooks.register(HOOK_NAME)
-def competencies_panel(request):
-    """Everyone signed in: their levels at a glance, with a way to the full record."""
-    if not request.user.is_authenticated:
-        return None
-    return DashboardPanel(
-        title=_("Your competencies"),
-        template="competencies/panels/summary.html",
-        context={"summary": standing_summary_for_user(user=request.user)},
-        order=20,
-        key="competencies",
-    )
+DASHBOARD_PANELS.register(panels.competencies_panel)
 
 
 class CompetencyViewSet(SnippetViewSet):
@@ -59,11 +47,6 @@ def register_correction_url():
             name="competencies_admin_correct",
         )
     ]
-
-
-class SiteAdminMenuItem(MenuItem):
-    def is_shown(self, request):
-        return roles.user_is_site_admin(request.user)
 
 
 @hooks.register("register_admin_menu_item")

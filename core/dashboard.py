@@ -1,22 +1,25 @@
 """Dashboard panels: how apps add to ``/dashboard/`` without ``lms`` knowing them.
 
-An app registers a function with Wagtail's hook registry under :data:`HOOK_NAME`::
+An app writes the panel as a plain function (in its ``panels.py``) and registers it in its
+``wagtail_hooks.py`` (see ``core.extensions``)::
 
-    @hooks.register(HOOK_NAME)
     def my_panel(request):
         if not user_is_hr(request.user):
             return None
         return DashboardPanel(title=..., template="myapp/panels/x.html", order=40)
 
-The function returns a :class:`DashboardPanel`, or ``None`` when it has nothing to show
-the person asking. ``lms`` collects them, in ``order``, and renders each template. Set
-``wide=True`` for panels that show a table.
+    DASHBOARD_PANELS.register(my_panel)
+
+The function receives ``request`` (a keyword) and returns a :class:`DashboardPanel`, or
+``None`` when it has nothing to show the person asking. ``lms`` collects them, in
+``(order, title)``, and renders each template. Set ``wide=True`` for panels that show a
+table. :class:`DashboardPanel` is also what page sections return (``cms``, ``cohorts``).
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
-HOOK_NAME = "spoke_dashboard_panels"
+from .extensions import extension_point
 
 
 @dataclass(frozen=True)
@@ -27,3 +30,8 @@ class DashboardPanel:
     order: int = 100
     key: str = ""
     wide: bool = False  # tables and charts take the full width of the page
+
+
+DASHBOARD_PANELS = extension_point(
+    "spoke_dashboard_panels", receives=("request",), returns=DashboardPanel, ordered=True
+)

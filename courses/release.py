@@ -1,23 +1,10 @@
-"""Releasing lessons: how an app that runs a course (cohorts) says which lessons are open.
+"""Releasing lessons: what an app that runs a course (cohorts) answers about which lessons
+are open.
 
 ``courses`` decides who may read a lesson (see ``selectors.lesson_is_available``), but it
-cannot know about the apps above it. An app that schedules a course registers a function
-with Wagtail's hook registry under :data:`LESSON_RELEASE_HOOK`::
-
-    @hooks.register(LESSON_RELEASE_HOOK)
-    def my_release(*, user, course, now):
-        if not my_app_runs(course):
-            return None  # no say about this course
-        return LessonRelease(open_ids=frozenset(...), locks={...})
-
-It is called with the signed-in person (never a trainer or site admin: they always see
-everything), a live course and the current moment, and returns ``None`` when the app has
-no say about that course, or a :class:`LessonRelease` with the lessons open to that
-person and, for the others, a :class:`LessonLock` that explains why and until when.
-
-A course no app has a say about is self-paced: every live lesson is open to every
-signed-in person. When several apps answer, a lesson is open only if every one of them
-opens it. Each function must answer for a whole course in a fixed number of queries.
+cannot know about the apps above it: they answer through
+:data:`courses.extensions.LESSON_RELEASE` with a :class:`LessonRelease`, the lessons open
+to one person and, for the others, a :class:`LessonLock` that explains why and until when.
 """
 
 from __future__ import annotations
@@ -29,8 +16,6 @@ from types import MappingProxyType
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-LESSON_RELEASE_HOOK = "spoke_lesson_release"
 
 
 class LockReason(models.TextChoices):

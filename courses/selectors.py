@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from django.db.models import F, Max, Q, QuerySet
 from django.db.models.functions import Left
 from django.utils import timezone
-from wagtail import hooks
 from wagtail.blocks import StreamValue
 from wagtail.models import Page
 
 from competencies.models import Competency
 from people.roles import user_is_trainer
 
+from .extensions import LESSON_RELEASE
 from .models import (
     Audience,
     CourseCompletion,
@@ -28,7 +28,7 @@ from .models import (
     LessonCompletion,
     LessonPage,
 )
-from .release import LESSON_RELEASE_HOOK, LessonLock, LessonRelease, LockReason
+from .release import LessonLock, LessonRelease, LockReason
 
 STEP = Page.steplen  # characters of a tree path per level
 
@@ -98,10 +98,10 @@ def lesson_release_for_course(*, user, course: CoursePage, now=None) -> LessonRe
     - Visitors and inactive accounts: nothing is open (log in first).
     - Trainers and site admins: everything, always.
     - Anyone else: what the apps that run the course answer through
-      :data:`~courses.release.LESSON_RELEASE_HOOK` (cohorts: the lessons released to the
+      :data:`~courses.extensions.LESSON_RELEASE` (cohorts: the lessons released to the
       person's cohorts); a course no app has a say about is self-paced, open to everyone.
 
-    Costs no query for visitors and trainers, and for others what the hooks cost: a fixed
+    Costs no query for visitors and trainers, and for others what the answering apps cost: a fixed
     number for the whole course (cohorts: one, or four for a person in a cohort). Whether
     the course and its lessons are live is not checked here.
     """
@@ -110,12 +110,7 @@ def lesson_release_for_course(*, user, course: CoursePage, now=None) -> LessonRe
     if user_is_trainer(user):
         return LessonRelease.all_open()
     moment = now if now is not None else timezone.now()
-    answers = [
-        answer
-        for hook in hooks.get_hooks(LESSON_RELEASE_HOOK)
-        if (answer := hook(user=user, course=course, now=moment)) is not None
-    ]
-    return LessonRelease.combine(answers)
+    return LessonRelease.combine(LESSON_RELEASE.collect(user=user, course=course, now=moment))
 
 
 def lesson_is_available(*, user, lesson: LessonPage, release: LessonRelease | None = None) -> bool:

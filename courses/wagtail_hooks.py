@@ -1,26 +1,8 @@
-"""Courses on the dashboard."""
+"""Everything ``courses`` adds to the pages of other apps, registered in one place: the
+dashboard panel (``panels``)."""
 
-from django.utils.translation import gettext as _
-from wagtail import hooks
+from core.dashboard import DASHBOARD_PANELS
 
-from core.dashboard import HOOK_NAME, DashboardPanel
+from . import panels
 
-from .selectors import courses_in_progress
-from .templatetags.courses_tags import request_catalogue_url
-
-
-@hooks.register(HOOK_NAME)
-def your_courses_panel(request):
-    """Everyone signed in: the courses they have started, how far they are, what is next."""
-    if not request.user.is_authenticated:
-        return None
-    return DashboardPanel(
-        title=_("Your courses"),
-        template="courses/panels/your_courses.html",
-        context={
-            "courses": courses_in_progress(user=request.user),
-            "catalogue_url": request_catalogue_url(request),
-        },
-        order=15,
-        key="courses",
-    )
+DASHBOARD_PANELS.register(panels.your_courses_panel)

@@ -1,34 +1,21 @@
-"""Credentials in the Wagtail admin: which competency levels earn one, the credentials
-issued (read-only), a warning on the admin home when nothing can be signed, and each
-person's panel on the dashboard."""
+"""Everything ``credentials`` adds to the dashboard and the Wagtail admin, registered in
+one place: which competency levels earn a credential (a snippet), a warning on the admin
+home when nothing can be signed, and each person's panel on the dashboard (``panels``).
+Issued credentials are read-only in the Django admin (``admin.py``)."""
 
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from core.dashboard import HOOK_NAME, DashboardPanel
+from core.dashboard import DASHBOARD_PANELS
 from people import roles
 
 from . import keys
-from .models import CompetencyCredentialLevel, Credential
+from .models import CompetencyCredentialLevel
+from .panels import SigningKeyWarning, credentials_panel
 
-
-@hooks.register(HOOK_NAME)
-def credentials_panel(request):
-    """Everyone signed in: how many credentials they hold, and the way to them."""
-    if not request.user.is_authenticated:
-        return None
-    return DashboardPanel(
-        title=_("Your credentials"),
-        template="credentials/panels/summary.html",
-        context={"count": Credential.objects.filter(user=request.user).count()},
-        order=25,
-        key="credentials",
-    )
+DASHBOARD_PANELS.register(credentials_panel)
 
 
 class CompetencyCredentialLevelViewSet(SnippetViewSet):
@@ -44,27 +31,6 @@ class CompetencyCredentialLevelViewSet(SnippetViewSet):
 
 
 register_snippet(CompetencyCredentialLevelViewSet)
-
-
-class SigningKeyWarning(Component):
-    """Shown on the admin home to site admins while no credential can be signed."""
-
-    order = 10
-
-    def __init__(self, problem: str) -> None:
-        self.problem = problem
-
-    def render_html(self, parent_context=None) -> str:
-        return format_html(
-            '<section class="help-block help-warning" role="alert"><p><strong>{}</strong> {}'
-            "</p><p>{}</p></section>",
-            _("Credentials cannot be issued."),
-            self.problem,
-            _(
-                "Nobody loses anything: once a key exists, the nightly check issues what "
-                "was earned meanwhile. See docs/credentials.md."
-            ),
-        )
 
 
 @hooks.register("construct_homepage_panels")

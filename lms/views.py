@@ -15,9 +15,8 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from wagtail import hooks
 
-from core.dashboard import HOOK_NAME
+from core.dashboard import DASHBOARD_PANELS
 from people.roles import ROLE_LABELS, user_roles
 
 logger = logging.getLogger(__name__)
@@ -27,8 +26,7 @@ logger = logging.getLogger(__name__)
 @require_GET
 def dashboard(request):
     """Where everyone lands after logging in: who they are, and what to do next."""
-    panels = [panel for fn in hooks.get_hooks(HOOK_NAME) if (panel := fn(request)) is not None]
-    panels.sort(key=lambda panel: (panel.order, panel.title))
+    panels = DASHBOARD_PANELS.collect(request=request)
     roles = [ROLE_LABELS[key] for key in user_roles(request.user)]
     return render(request, "lms/dashboard.html", {"panels": panels, "role_labels": roles})
 

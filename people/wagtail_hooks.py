@@ -1,89 +1,19 @@
-"""People's additions to the dashboard and the Wagtail admin."""
+"""Everything ``people`` adds to the dashboard and the Wagtail admin, registered in one
+place: the dashboard panels (``panels``) and business units as snippets.
+"""
 
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from core.dashboard import HOOK_NAME, DashboardPanel
+from core.dashboard import DASHBOARD_PANELS
 
-from . import roles
+from . import panels
 from .models import BusinessUnit
-from .selectors import team_for_manager, unit_tree
 
-
-@hooks.register(HOOK_NAME)
-def next_steps_panel(request):
-    """Everyone: the things they can do now, by role."""
-    user = request.user
-    steps = [
-        {
-            "label": _("Check your name and time zone"),
-            "url": reverse("people:profile"),
-            "hint": _("Session times are shown in your time zone."),
-        },
-        {
-            "label": _("Turn on two-factor authentication"),
-            "url": reverse("mfa_index"),
-            "hint": _("An app on your phone keeps your account safe."),
-        },
-    ]
-    if roles.user_can_use_cms_admin(user):
-        steps.append(
-            {
-                "label": _("Author lessons and pages in the Wagtail admin"),
-                "url": reverse("wagtailadmin_home"),
-                "hint": "",
-            }
-        )
-    if roles.user_is_site_admin(user):
-        steps.append(
-            {
-                "label": _("Manage people, groups and business units"),
-                "url": reverse("wagtailusers_users:index"),
-                "hint": _("Or import people from a CSV file with manage.py import_people."),
-            }
-        )
-    return DashboardPanel(
-        title=_("What you can do next"),
-        template="people/panels/next_steps.html",
-        context={"steps": steps},
-        order=10,
-        key="next-steps",
-    )
-
-
-@hooks.register(HOOK_NAME)
-def team_panel(request):
-    """Managers: the people who report to them."""
-    if not roles.user_is_manager(request.user):
-        return None
-    return DashboardPanel(
-        title=_("Your team"),
-        template="people/panels/team.html",
-        context={"team": list(team_for_manager(manager=request.user))},
-        order=30,
-        key="team",
-        wide=True,
-    )
-
-
-@hooks.register(HOOK_NAME)
-def units_panel(request):
-    """HR, advocacy leads and admins: the company's units and their head counts."""
-    user = request.user
-    if not (roles.user_is_hr(user) or roles.user_is_advocacy_lead(user)):
-        return None
-    return DashboardPanel(
-        title=_("Business units"),
-        template="people/panels/units.html",
-        context={"units": unit_tree()},
-        order=40,
-        key="units",
-        wide=True,
-    )
+DASHBOARD_PANELS.register(panels.next_steps_panel)
+DASHBOARD_PANELS.register(panels.team_panel)
+DASHBOARD_PANELS.register(panels.units_panel)
 
 
 class BusinessUnitViewSet(SnippetViewSet):

@@ -1,23 +1,8 @@
-"""Reports on the dashboard: a manager's way to their team page."""
+"""Everything ``reports`` adds to the pages of other apps, registered in one place: the
+dashboard panel (``panels``)."""
 
-from django.utils.translation import gettext as _
-from wagtail import hooks
+from core.dashboard import DASHBOARD_PANELS
 
-from core.dashboard import HOOK_NAME, DashboardPanel
-from people import roles
+from . import panels
 
-from .scope import reports_of
-
-
-@hooks.register(HOOK_NAME)
-def team_progress_panel(request):
-    """Managers: how many people are under them, and the page that follows each one."""
-    if not roles.user_is_manager(request.user):
-        return None
-    return DashboardPanel(
-        title=_("Your team's progress"),
-        template="reports/panels/team.html",
-        context={"count": len(reports_of(manager=request.user))},
-        order=31,
-        key="team-progress",
-    )
+DASHBOARD_PANELS.register(panels.team_progress_panel)

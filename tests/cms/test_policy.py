@@ -11,12 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from wagtail import hooks
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from cms.demo import POLICY_CHANGE_NOTE, demo_cms_seed
 from cms.events import POLICY_VERSION_PUBLISHED
-from cms.hooks import POLICY_PAGE_SECTIONS_HOOK
+from cms.extensions import POLICY_PAGE_SECTIONS
 from cms.models import HomePage, PolicyPage, PolicyVersion
 from cms.selectors import policy_current, policy_page_live, policy_questions
 from core.dashboard import DashboardPanel
@@ -335,7 +334,8 @@ def test_page_shows_what_changed_from_version_two(client):
 
 
 def test_page_renders_the_sections_other_apps_register(client, learner):
-    """A function registered under the hook adds its section; ``None`` adds nothing."""
+    """A function registered under the extension point adds its section; ``None`` adds
+    nothing."""
     page = PolicyPageFactory()
     seen = {}
 
@@ -352,8 +352,8 @@ def test_page_renders_the_sections_other_apps_register(client, learner):
         return None
 
     with (
-        hooks.register_temporarily(POLICY_PAGE_SECTIONS_HOOK, section),
-        hooks.register_temporarily(POLICY_PAGE_SECTIONS_HOOK, nothing),
+        POLICY_PAGE_SECTIONS.registered(section),
+        POLICY_PAGE_SECTIONS.registered(nothing),
     ):
         content = client.get(page.url).content.decode()
     assert 'data-section="another"' in content

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
-from wagtail import hooks
 
-from courses.release import LESSON_RELEASE_HOOK, LessonLock, LessonRelease, LockReason
+from courses.extensions import LESSON_RELEASE
+from courses.release import LessonLock, LessonRelease, LockReason
 from courses.selectors import lesson_is_available, lesson_release_for_course
 from tests.factories import course_with_lessons
 
@@ -38,7 +38,7 @@ def test_an_answer_limits_learners_not_trainers(course_and_lessons, learner, tra
         calls.append((user, course, now))
         return LessonRelease(open_ids={lessons[0].pk}, locks={lessons[1].pk: LATER})
 
-    with hooks.register_temporarily(LESSON_RELEASE_HOOK, only_first):
+    with LESSON_RELEASE.registered(only_first):
         assert lesson_is_available(user=learner, lesson=lessons[0])
         assert not lesson_is_available(user=learner, lesson=lessons[1])
         release = lesson_release_for_course(user=learner, course=course)
@@ -61,9 +61,9 @@ def test_several_answers_open_only_what_all_open(course_and_lessons, learner):
         return lambda *, user, course, now: answers[index]
 
     with (
-        hooks.register_temporarily(LESSON_RELEASE_HOOK, answer(0)),
-        hooks.register_temporarily(LESSON_RELEASE_HOOK, answer(1)),
-        hooks.register_temporarily(LESSON_RELEASE_HOOK, answer(2)),
+        LESSON_RELEASE.registered(answer(0)),
+        LESSON_RELEASE.registered(answer(1)),
+        LESSON_RELEASE.registered(answer(2)),
     ):
         release = lesson_release_for_course(user=learner, course=course)
     assert release.is_open(lessons[0].pk)

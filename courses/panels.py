@@ -1,0 +1,27 @@
+"""Courses on the dashboard: the ones a person has started.
+
+A plain function that ``wagtail_hooks`` registers.
+"""
+
+from django.utils.translation import gettext as _
+
+from core.dashboard import DashboardPanel
+
+from .selectors import courses_in_progress
+from .templatetags.courses_tags import request_catalogue_url
+
+
+def your_courses_panel(request):
+    """Everyone signed in: the courses they have started, how far they are, what is next."""
+    if not request.user.is_authenticated:
+        return None
+    return DashboardPanel(
+        title=_("Your courses"),
+        template="courses/panels/your_courses.html",
+        context={
+            "courses": courses_in_progress(user=request.user),
+            "catalogue_url": request_catalogue_url(request),
+        },
+        order=15,
+        key="courses",
+    )
