@@ -14,12 +14,13 @@ from django.utils.html import escape
 from wagtail import hooks
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from cms.demo import POLICY_CHANGE_NOTE, demo_cms_seed
 from cms.hooks import POLICY_PAGE_SECTIONS_HOOK
 from cms.models import HomePage, PolicyPage, PolicyVersion
 from cms.selectors import policy_current, policy_page_live, policy_questions
 from cms.signals import policy_version_published
 from core.dashboard import DashboardPanel
+from demo.content import policy as demo_policy
+from demo.seeds.cms import demo_cms_seed
 from tests.factories import PolicyPageFactory, policy_republish
 
 pytestmark = pytest.mark.django_db
@@ -395,7 +396,7 @@ def test_demo_policy_is_at_version_two_and_seeding_again_changes_nothing():
     assert page.get_parent().specific_class is HomePage
     versions = list(page.versions.order_by("number"))
     assert [v.number for v in versions] == [1, 2]
-    assert versions[1].change_note == POLICY_CHANGE_NOTE
+    assert versions[1].change_note == demo_policy()["v2"]["change_note"]
     assert versions[0].published_at < versions[1].published_at
     questions = list(page.questions.all())
     assert len(questions) == 3
