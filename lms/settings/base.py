@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "advocacy",
     "credentials",
     "reports",
+    "demo",
     "lms",
     # Wagtail
     "wagtail.contrib.forms",

@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from advocacy.demo import PEOPLE, demo_advocacy_seed
 from advocacy.forms import handle_problem
 from advocacy.models import PlatformAccount, PolicyAcknowledgement, RosterEvent, RosterMembership
 from advocacy.selectors import eligibility
@@ -21,6 +20,7 @@ from assessments.models import Review, Submission
 from cms.selectors import policy_current
 from competencies.models import CompetencyEvidence, CompetencyStanding
 from core.models import NotificationLog
+from demo.seeds.advocacy import PEOPLE, demo_advocacy_seed
 
 pytestmark = pytest.mark.django_db
 Status = RosterMembership.Status

@@ -10,19 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from assessments.demo import ASSIGNMENTS, POST, PROFILE, RUNNING_COHORT, demo_assessments_seed
 from assessments.evidence import link_check_platform
 from assessments.models import Assignment, Review, RubricCriterion, Submission
 from assessments.selectors import assignment_windows, practice_for, submissions_waiting
-from cms.demo import demo_cms_seed
-from cohorts.demo import demo_cohorts_seed
 from cohorts.models import Cohort
-from competencies.demo import demo_competencies_seed
 from competencies.levels import Level
 from competencies.models import Competency, CompetencyEvidence, CompetencyStanding
 from core.models import NotificationLog
-from courses.demo import demo_courses_seed
-from people.demo import demo_people_seed
+from demo.seeds.assessments import ASSIGNMENTS, POST, PROFILE, RUNNING_COHORT, demo_assessments_seed
+from demo.seeds.cms import demo_cms_seed
+from demo.seeds.cohorts import demo_cohorts_seed
+from demo.seeds.competencies import demo_competencies_seed
+from demo.seeds.courses import demo_courses_seed
+from demo.seeds.people import demo_people_seed
 from people.models import User
 
 pytestmark = pytest.mark.django_db

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from cms.demo import POLICY_CHANGE_NOTE, demo_cms_seed
 from cms.events import POLICY_VERSION_PUBLISHED
 from cms.extensions import POLICY_PAGE_SECTIONS
 from cms.models import HomePage, PolicyPage, PolicyVersion
 from cms.selectors import policy_current, policy_page_live, policy_questions
 from core.dashboard import DashboardPanel
+from demo.content import policy as demo_policy
+from demo.seeds.cms import demo_cms_seed
 from tests.events import listening
 from tests.factories import PolicyPageFactory, policy_republish
 
@@ -389,7 +390,7 @@ def test_demo_policy_is_at_version_two_and_seeding_again_changes_nothing():
     assert page.get_parent().specific_class is HomePage
     versions = list(page.versions.order_by("number"))
     assert [v.number for v in versions] == [1, 2]
-    assert versions[1].change_note == POLICY_CHANGE_NOTE
+    assert versions[1].change_note == demo_policy()["v2"]["change_note"]
     assert versions[0].published_at < versions[1].published_at
     questions = list(page.questions.all())
     assert len(questions) == 3

@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from credentials.demo import demo_credentials_seed
 from credentials.models import CompetencyCredentialLevel, Credential, SigningKey
+from demo.seeds.credentials import demo_credentials_seed
 
 pytestmark = pytest.mark.django_db
 

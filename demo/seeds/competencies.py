@@ -9,54 +9,20 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from core.demo import nothing_after_commit, upsert
+from competencies.levels import Level
+from competencies.models import Competency
+from competencies.services import evidence_record
+from demo import content
+from demo.helpers import nothing_after_commit, upsert
+from demo.seeds.people import _demo_staff
+from people.models import User
 
-from .levels import Level
-from .models import Competency
-
+_DATA = content.load_yaml("competencies.yaml")
 # slug, name, area, description, core, crisis readiness. The order here is the sort order.
 COMPETENCIES = [
-    ("listening-and-monitoring", "Listening and monitoring", "Listening",
-     "Finds and follows what travellers, staff and the press say about Kestrel Rail, its "
-     "lines and stations, and notices early when the tone changes.",
-     True, True),
-    ("profile-and-personal-brand", "Profile and personal brand", "Presence",
-     "Keeps a clear, honest profile that says who they are and how they relate to Kestrel "
-     "Rail, so people know when they speak for themselves and when for the company.",
-     True, False),
-    ("publishing", "Publishing", "Publishing",
-     "Plans and writes posts that are useful, accurate and accessible, and knows when a post "
-     "needs a second pair of eyes before it goes out.",
-     False, False),
-    ("engagement-and-community", "Engagement and community", "Engagement",
-     "Replies to questions and complaints in a calm, human voice, moves personal matters to a "
-     "private channel and knows when to hand over to a colleague.",
-     True, True),
-    ("policy-and-compliance", "Policy and compliance", "Policy",
-     "Knows the social media policy in plain words and applies it: what may be shared, what "
-     "needs approval and what never goes online.",
-     True, False),
-    ("privacy-and-safety", "Privacy and online safety", "Policy",
-     "Protects the privacy of customers and colleagues and their own safety: no personal "
-     "details, no photos without consent, no clues to shifts or restricted areas.",
-     True, False),
-    ("crisis-communication", "Crisis communication", "Plan B",
-     "On a bad day, posts a first holding statement within minutes, keeps updates coming at "
-     "the times promised and stays with the facts.",
-     False, True),
-    ("measurement-and-kpis", "Measurement and KPIs", "Measurement",
-     "Chooses a few numbers that show whether social media helps the team, such as response "
-     "times, questions resolved and people trained, and reads them honestly.",
-     False, False),
-    ("strategy-and-governance", "Strategy and governance", "Strategy",
-     "Knows how the hub and the spokes share the work, who owns which account, and who holds "
-     "the access when the usual person is away.",
-     False, False),
-    ("advocacy-and-coaching", "Advocacy and coaching", "Advocacy",
-     "Encourages colleagues to take part, helps them with their first posts and replies, and "
-     "gives feedback that makes them more confident.",
-     False, False),
-]  # fmt: skip
+    (c["slug"], c["name"], c["area"], c["description"], c["core"], c["crisis_readiness"])
+    for c in _DATA["competencies"]
+]
 
 
 @transaction.atomic
@@ -83,18 +49,9 @@ def demo_competencies_seed() -> dict[str, int]:
 # A year of evidence for the demo staff, so that the reports have a history to show. Each
 # unit has its own pace: Marketing and Customer support started early and practise a lot,
 # the Control room is only starting. (The demo accounts keep an empty record of their own.)
-UNIT_PACE = {
-    "communications-hub": 0.9,
-    "marketing": 0.8,
-    "customer-support": 0.8,
-    "people-team": 0.55,
-    "sales": 0.55,
-    "retail": 0.4,
-    "operations": 0.35,
-    "control-room": 0.2,
-}
-HISTORY_NOTE = "Demo history: shown in a session before this record was kept."
-HISTORY_DAYS = 360
+UNIT_PACE = _DATA["history"]["unit_pace"]
+HISTORY_NOTE = _DATA["history"]["note"]
+HISTORY_DAYS = _DATA["history"]["days"]
 
 
 def _history_for(email: str, pace: float, now):
@@ -124,9 +81,6 @@ def _history_for(email: str, pace: float, now):
 def demo_history_seed() -> dict[str, int]:
     """Give each demo staff member a year of evidence, once: people who already have some
     demo history are left as they are. Returns the number of evidence rows written."""
-    from people.demo import _demo_staff
-    from people.models import User
-
     trainer = User.objects.filter(email="trainer@spoke.example").first()
     if trainer is None:
         return {"evidence": 0}
@@ -142,8 +96,6 @@ def demo_history_seed() -> dict[str, int]:
 
 
 def _history_write(people, staff, competencies, trainer, now) -> int:
-    from .services import evidence_record
-
     written = 0
     for person in people:
         for slug, level, when in _history_for(

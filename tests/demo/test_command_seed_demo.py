@@ -423,7 +423,7 @@ def test_seeding_sends_no_messages(django_capture_on_commit_callbacks):
 @pytest.mark.django_db
 def test_the_demo_staff_have_a_year_of_evidence_and_the_demo_accounts_none():
     """Reports need a history: units move at their own pace over the last year."""
-    from competencies.demo import HISTORY_DAYS, HISTORY_NOTE
+    from demo.seeds.competencies import HISTORY_DAYS, HISTORY_NOTE
 
     _seed()
     history = CompetencyEvidence.objects.filter(note=HISTORY_NOTE)

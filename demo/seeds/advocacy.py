@@ -17,7 +17,7 @@ version and moved to version 1 once the replay reaches version 2's publication.
 
 Run again, it writes nothing: platform accounts, awards and practice are made once each,
 and the roster only while nobody is on it. Nothing is sent (see
-:func:`core.demo.nothing_after_commit`).
+:func:`demo.helpers.nothing_after_commit`).
 """
 
 import random
@@ -29,20 +29,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import services as practice
-from assessments.linkcheck import LinkCheckResult
-from assessments.models import Assignment, Review, Submission
-from assessments.selectors import assignment_window
-from cms.models import Platform, PolicyVersion
-from cms.selectors import policy_current, policy_questions
-from cohorts.models import Cohort
-from competencies.models import Competency, CompetencyEvidence
-from competencies.services import evidence_record
-from core.demo import nothing_after_commit
-from people.models import User
-
-from . import services
-from .models import (
+from advocacy import services
+from advocacy.models import (
     PlatformAccount,
     PolicyAcknowledgement,
     RosterEvent,
@@ -51,7 +39,21 @@ from .models import (
     RosterTier,
     Tier,
 )
-from .services import policy_acknowledge
+from advocacy.services import policy_acknowledge
+from assessments import services as practice
+from assessments.linkcheck import LinkCheckResult
+from assessments.models import Assignment, Review, Submission
+from assessments.selectors import assignment_window
+from cms.models import Platform, PolicyVersion
+from cms.selectors import policy_current, policy_questions
+from cohorts.models import Cohort
+from competencies.levels import Level
+from competencies.models import Competency, CompetencyEvidence
+from competencies.services import evidence_record
+from demo import content
+from demo.helpers import nothing_after_commit
+from demo.markdown import to_html
+from people.models import User
 
 LEAD = "lead@spoke.example"
 TRAINER = "trainer@spoke.example"
@@ -94,207 +96,31 @@ class DemoPerson:
         return self.advocate if tier == ADVOCATE else self.ambassador
 
 
-PAUSED_FOR_LEAVE = "Parental leave until the spring."
-PAUSED_FOR_SHIFTS = "Covering the evening shift on the support desk until the timetable change."
-REMOVED_FOR_LEAKS = (
-    "Posted pictures of the new trains twice before the launch was announced, after being "
-    "asked to wait. Talk to me before you speak for Kestrel Rail again."
-)
-REJECTED_UNTIL_HANDOVER = (
-    "Thank you, Elif. First hand your team's saved searches over to a team lead, so the "
-    "listening goes on while you coach others; then ask again."
-)
+# The story itself is told in demo/content/advocacy.yaml.
+_DATA = content.load_yaml("advocacy.yaml")
+
+
+def _steps(steps: list) -> tuple[Step, ...]:
+    """``join`` stays a string; ``{pause: why}`` becomes ``("pause", why)``."""
+    return tuple(step if isinstance(step, str) else next(iter(step.items())) for step in steps)
+
 
 PEOPLE = [
-    # The communications hub: its head coaches the spokes, and two of the team speak up.
     DemoPerson(
-        "amira.abbas",
-        (
-            ("linkedin", "https://www.linkedin.com/in/amira-abbas-kestrel"),
-            ("x", "@amira_kestrel"),
-            ("mastodon", "@amira@mastodon.social"),
-        ),
-        advocate=("join",),
-        ambassador=("join", "approve"),
-        speaks_on=("linkedin", "x"),
-        acknowledges_v2=True,
-    ),
-    DemoPerson(
-        "bram.hoekstra",
-        (
-            ("linkedin", "https://www.linkedin.com/in/bramhoekstra"),
-            ("bluesky", "@bram-hoekstra.bsky.social"),
-        ),
-        advocate=("join",),
-        acknowledges_v2=True,
-    ),
-    DemoPerson(
-        "chloe.ortiz",
-        (
-            ("linkedin", "https://www.linkedin.com/in/chloe-ortiz"),
-            ("instagram", "@chloe.on.the.rails"),
-            ("threads", "@chloe.on.the.rails"),
-        ),
-        advocate=(V2, "join"),
-        speaks_on=("linkedin", "instagram"),
-        acknowledges_v2=True,
-    ),
-    DemoPerson(
-        "dario.visser",
-        (
-            ("linkedin", "https://www.linkedin.com/in/dario-visser"),
-            ("youtube", "https://www.youtube.com/@dariovisser"),
-        ),
-        acknowledges_v2=True,
-    ),
-    # Marketing: early and busy, so most of its story is here.
-    DemoPerson(
-        "elif.dumont",
-        (
-            ("linkedin", "https://www.linkedin.com/in/elif-dumont-marketing"),
-            ("x", "@elifdumont"),
-        ),
-        advocate=("join",),
-        ambassador=("join", ("reject", REJECTED_UNTIL_HANDOVER), V2, "join"),
-        acknowledges_v2=True,
-    ),
-    DemoPerson("finn.kaya", (("instagram", "@finnkaya"), ("tiktok", "@finn.kaya"))),
-    DemoPerson("greta.sorensen", (("linkedin", "https://www.linkedin.com/in/greta-sorensen"),)),
-    DemoPerson(
-        "hamid.andersen",
-        (
-            ("linkedin", "https://www.linkedin.com/in/hamid-andersen"),
-            ("x", "@hamid_andersen"),
-        ),
-        advocate=("decline",),
-    ),
-    DemoPerson(
-        "ines.dekker",
-        (
-            ("instagram", "@ines.dekker"),
-            ("linkedin", "https://www.linkedin.com/in/ines-dekker"),
-        ),
-        advocate=("join",),
-    ),
-    DemoPerson(
-        "jonas.kowalski",
-        (
-            ("linkedin", "https://www.linkedin.com/in/jonas-kowalski"),
-            ("x", "@jonaskowalski"),
-        ),
-        advocate=("join",),
-        acknowledges_v2=True,
-    ),
-    DemoPerson(
-        "kaja.rossi",
-        (("instagram", "@kaja.rossi"), ("x", "@kajarossi")),
-        advocate=("join", ("remove", REMOVED_FOR_LEAKS)),
-    ),
-    DemoPerson(
-        "luca.zimmermann",
-        (
-            ("linkedin", "https://www.linkedin.com/in/luca-zimmermann"),
-            ("threads", "@luca.zimmermann"),
-            ("youtube", "https://www.youtube.com/@lucaz_trains"),
-        ),
-        advocate=("join",),
-        speaks_on=("linkedin", "youtube"),
-        acknowledges_v2=True,
-    ),
-    DemoPerson(
-        "maren.gomes",
-        (("linkedin", "https://www.linkedin.com/in/maren-gomes"),),
-    ),
-    DemoPerson(
-        "nikos.nielsen",
-        (("x", "@nikos_nielsen"), ("mastodon", "@nikos@mastodon.social")),
-        advocate=("join", "leave"),
-    ),
-    # Customer support: the demo learner's colleagues.
-    DemoPerson(
-        LEARNER,
-        (("linkedin", "https://www.linkedin.com/in/lena-fischer-kestrel"),),
-    ),
-    DemoPerson(
-        "olga.vermeulen",
-        (
-            ("linkedin", "https://www.linkedin.com/in/olga-vermeulen"),
-            ("facebook", "https://www.facebook.com/olga.vermeulen"),
-        ),
-        advocate=("join",),
-        speaks_on=("linkedin",),
-        acknowledges_v2=True,
-    ),
-    DemoPerson(
-        "pieter.dijkstra",
-        (
-            ("linkedin", "https://www.linkedin.com/in/pieter-dijkstra"),
-            ("facebook", "pieter.dijkstra"),
-        ),
-        advocate=("join", ("pause", PAUSED_FOR_SHIFTS)),
-        acknowledges_v2=True,
-    ),
-    DemoPerson("quinn.gunther", (("x", "@quinn_g"),)),
-    DemoPerson(
-        "rosa.nowak",
-        (
-            ("linkedin", "https://www.linkedin.com/in/rosa-nowak"),
-            ("x", "@rosanowak"),
-            ("bluesky", "@rosanowak.bsky.social"),
-        ),
-        advocate=("join",),
-        acknowledges_v2=True,
-    ),
-    DemoPerson(
-        "umar.jovanovic",
-        (
-            ("linkedin", "https://www.linkedin.com/in/umar-jovanovic"),
-            ("instagram", "@umar.j"),
-        ),
-        advocate=("join", ("pause", PAUSED_FOR_LEAVE)),
-        acknowledges_v2=True,
-    ),
-    DemoPerson(
-        "vera.romer",
-        (
-            ("linkedin", "https://www.linkedin.com/in/vera-romer"),
-            ("facebook", "https://www.facebook.com/vera.romer.kr"),
-        ),
-        advocate=("join",),
-    ),
-    DemoPerson("wim.zeller", (("facebook", "wim.zeller"),)),
-    DemoPerson(
-        "xenia.costa",
-        (
-            ("linkedin", "https://www.linkedin.com/in/xenia-costa"),
-            ("instagram", "@xenia.costa"),
-        ),
-        acknowledges_v2=True,
-    ),
-    # The other spokes: a first advocate in sales, and people who are online already.
-    DemoPerson(
-        "carmen.moreau",
-        (("linkedin", "https://www.linkedin.com/in/carmen-moreau-kestrel"),),
-        advocate=("join",),
-        acknowledges_v2=True,
-    ),
-    DemoPerson("emre.conti", (("linkedin", "https://www.linkedin.com/in/emre-conti"),)),
-    DemoPerson(
-        "milan.brouwer",
-        (("instagram", "@milan.at.the.station"), ("tiktok", "@milan.at.the.station")),
-    ),
-    DemoPerson("liv.young", (("instagram", "@livyoung"),)),
-    DemoPerson("paula.wouters", (("linkedin", "https://www.linkedin.com/in/paula-wouters"),)),
-    DemoPerson("teun.teixeira", (("x", "@teun_t"),)),
+        person["email"],
+        tuple(person["accounts"].items()),
+        advocate=_steps(person.get("advocate", ())),
+        ambassador=_steps(person.get("ambassador", ())),
+        speaks_on=tuple(person.get("speaks_on", ())),
+        acknowledges_v2=person.get("acknowledges_v2", False),
+    )
+    for person in _DATA["people"]
 ]
 
 # Acknowledgements of people who are not on the roster: (who, version number, days before
 # version 2 came out; None: once it was out).
 OTHER_ACKNOWLEDGEMENTS = [
-    (LEARNER, 1, 12),
-    ("dario.visser", 1, 88),
-    ("dario.visser", 2, None),
-    ("finn.kaya", 1, 41),
+    (ack["email"], ack["version"], ack["days_before_v2"]) for ack in _DATA["other_acknowledgements"]
 ]
 
 
@@ -311,40 +137,8 @@ class DemoAward:
 
 
 AWARDS = [
-    DemoAward("amira.abbas", "listening-and-monitoring", 3, 52,
-              "Showed the pilot group how the hub listens: saved searches, alerts and a "
-              "weekly summary for each spoke."),
-    DemoAward("amira.abbas", "profile-and-personal-brand", 3, 52,
-              "Rebuilt her LinkedIn profile in the pilot's profile clinic and walked the "
-              "other managers through theirs."),
-    DemoAward("amira.abbas", "advocacy-and-coaching", 4, 52,
-              "Ran the hub's first advocate clinic: coached six colleagues through their "
-              "first posts and gave each of them written feedback."),
-    DemoAward("elif.dumont", "listening-and-monitoring", 3, 27,
-              "Set up Marketing's saved searches for every line and station, and brought "
-              "three early warnings to the weekly meeting."),
-    DemoAward("elif.dumont", "engagement-and-community", 3, 27,
-              "Answered the complaints under the autumn campaign in public, calmly, and "
-              "took four of them to a private message."),
-    DemoAward("elif.dumont", "measurement-and-kpis", 4, 27,
-              "Taught the spoke managers to read response times and questions resolved, "
-              "with their own team's numbers."),
-    DemoAward("olga.vermeulen", "engagement-and-community", 3, 30,
-              "Handled the public replies on the support account during the timetable "
-              "change: calm, human and quick."),
-    DemoAward("olga.vermeulen", "profile-and-personal-brand", 3, 30,
-              "Her profile says who she is and where she works, and nothing that tells a "
-              "stranger her shifts."),
-    DemoAward("olga.vermeulen", "policy-and-compliance", 3, 30,
-              "Explained to two new colleagues, with the policy open, why a traveller's "
-              "photo needs their consent first."),
-    DemoAward("olga.vermeulen", "crisis-communication", 4, 30,
-              "Led the support desk's updates during the signal failure at Kestrel "
-              "Junction and coached the evening shift through theirs."),
-    DemoAward("carmen.moreau", "engagement-and-community", 2, 33,
-              "Replied in public to a complaint about a group booking and took it to a "
-              "private message to sort out."),
-]  # fmt: skip
+    DemoAward(**{**award, "level": Level[award["level"].upper()]}) for award in _DATA["awards"]
+]
 
 
 @dataclass(frozen=True)
@@ -363,88 +157,9 @@ class DemoPractice:
     link_title: str = ""
 
 
-PILOT = "Managers go first · pilot group"
-RUNNING = "Speaking for yourself · support and retail"
-LISTENING = "A week of listening"
-POST = "Publish a post about your work that follows the policy"
-
 PRACTICE = [
-    DemoPractice(
-        email="amira.abbas",
-        cohort=PILOT,
-        assignment=LISTENING,
-        handed_in=4.2,
-        reviewed=1.8,
-        reflection=(
-            "<p>I searched for Kestrel Junction, the coast line and the word 'delay' on X, "
-            "Threads and in the commuters' group on Facebook, ten minutes every morning.</p>"
-            "<ul><li>A commuter asked on X why the 07:12 had been short-formed all week. A "
-            "question; nobody answered for two days. Operations knew why and could have "
-            "said so in one line.</li>"
-            "<li>A traveller praised the staff at Kestrel Junction for finding her lost "
-            "bag. Praise; the support account thanked her within the hour.</li>"
-            "<li>The commuters' group complained about the new ticket machines. A "
-            "complaint; nobody from us was there. Retail should have known the same "
-            "day.</li></ul>"
-            "<p>What surprised me: how much is said where we never look, and how often the "
-            "answer is already known somewhere in the company.</p>"
-        ),
-        feedback=(
-            "Three good finds, each with the team that should own it. The short-formed "
-            "train is exactly the kind of question a spoke can answer itself. Accepted. "
-            "Tomás"
-        ),
-    ),
-    DemoPractice(
-        email="elif.dumont",
-        cohort=PILOT,
-        assignment=LISTENING,
-        handed_in=5.1,
-        reviewed=1.2,
-        reflection=(
-            "<p>I followed our campaign hashtag, the names of three stations and 'Kestrel "
-            "Rail' on Instagram, X and LinkedIn for a week.</p>"
-            "<ul><li>A travel blogger asked on Instagram whether bikes are allowed on the "
-            "coast line at weekends. A question; we answered after a day. Customer "
-            "support could answer it from the website in minutes.</li>"
-            "<li>Several people mocked the campaign slogan on X during the Tuesday "
-            "delays. Complaints in the form of jokes; nobody answered, and that was "
-            "right. Marketing and the control room should talk before a campaign runs on "
-            "a bad day.</li>"
-            "<li>A former colleague praised our apprentices on LinkedIn. Praise; the "
-            "People team never saw it.</li></ul>"
-            "<p>What surprised me: the campaign was discussed less than the delays it "
-            "ran into.</p>"
-        ),
-        feedback=(
-            "A sharp week, Elif: the point about campaigns on bad days belongs in the hub's "
-            "playbook. Accepted. Tomás"
-        ),
-    ),
-    DemoPractice(
-        email="olga.vermeulen",
-        cohort=RUNNING,
-        assignment=POST,
-        handed_in=2.1,
-        reviewed=0.9,
-        link=(
-            "https://www.linkedin.com/posts/olga-vermeulen_what-a-support-desk-does-on-a-"
-            "bad-morning-activity-7264000000000000003-ov2b"
-        ),
-        link_title="What a support desk does on a bad morning | LinkedIn",
-        reflection=(
-            "<p>I wrote about what our support desk does in the first hour after a "
-            "signal failure: who answers the phones, who posts the first update and why "
-            "we never guess how long it will take.</p>"
-            "<p>I checked the policy before posting: no travellers or colleagues can be "
-            "recognised, the figures I give are the public ones from our website, and I "
-            "say that I speak for myself. I took out one sentence that named the "
-            "supplier of the signals, because that is not mine to say.</p>"
-        ),
-        feedback=(
-            "Clear, kind and useful, and right to leave the supplier out. Both criteria met. Tomás"
-        ),
-    ),
+    DemoPractice(**{**practice, "reflection": to_html(practice["reflection"])})
+    for practice in _DATA["practice"]
 ]
 
 
@@ -483,13 +198,12 @@ def _accounts_seed(people: dict[str, User]) -> int:
         user = people.get(person.address)
         if user is None:
             continue
+        listed = set(user.platform_accounts.values_list("platform__slug", flat=True))
         for slug, handle in person.accounts:
-            if slug not in platforms:
+            if slug not in platforms or slug in listed:
                 continue
-            _, created = PlatformAccount.objects.get_or_create(
-                user=user, platform=platforms[slug], defaults={"handle": handle}
-            )
-            written += created
+            services.platform_account_save(user=user, platform=platforms[slug], handle=handle)
+            written += 1
     return written
 
 

@@ -17,18 +17,17 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from cohorts.models import Attendance, Cohort, Enrollment, Session
 from courses.models import CoursePage, LessonPage
-from people.demo import ACCOUNTS
+from demo import content
+from demo.seeds.people import ACCOUNTS
 from people.models import BusinessUnit, User
 
-from .models import Attendance, Cohort, Enrollment, Session
-
-TIME_ZONE = "Europe/Amsterdam"
+_DATA = content.load_yaml("cohorts.yaml")
+TIME_ZONE = _DATA["time_zone"]
 TRAINER = "trainer@spoke.example"
-LEARNER = "learner@spoke.example"
-MANAGER = "manager@spoke.example"
-ROOM = "Head office, Utrecht · 2nd floor, meeting room Viaduct"
-VIDEO = "https://meet.kestrelrail.example/"
+ROOM = _DATA["room"]
+VIDEO = _DATA["video"]
 
 
 @dataclass(frozen=True)
@@ -57,96 +56,22 @@ class DemoCohort:
     video_room: str = ""
 
 
-COHORTS = [
-    DemoCohort(
-        name="Managers go first · pilot group",
-        course="social-media-literacy-for-managers",
-        state="finished",
-        units=(),
-        managers_only=True,
-        size=6,
-        capacity=8,
-        accounts=(MANAGER,),
-        video_room="managers-pilot",
-        sessions=(
-            DemoSession(-70, time(9, 30), 120, "Kick-off: why this starts with us"),
-            DemoSession(-63, time(9, 30), 90, "Listening sprint review", online=True),
-            DemoSession(-56, time(9, 30), 120, "Who does what between the hub and the teams"),
-            DemoSession(-49, time(9, 30), 120, "Numbers that matter, and our first advocates"),
-        ),
-    ),
-    DemoCohort(
-        name="Speaking for yourself · support and retail",
-        course="speaking-for-yourself-online",
-        state="running",
-        units=("customer-support", "retail"),
-        size=10,
-        accounts=(LEARNER,),
-        video_room="speaking-support-retail",
-        sessions=(
-            DemoSession(-14, time(14, 0), 90, "Your profile, seen by a stranger"),
-            DemoSession(-7, time(14, 0), 90, "The newspaper test, tried on real posts", True),
-            DemoSession(3, time(14, 0), 90, "What stays offline: colleagues and travellers"),
-            DemoSession(10, time(14, 0), 60, "When travellers talk about us", online=True),
-            DemoSession(17, time(14, 0), 90, "Show and tell: a post about your work"),
-        ),
-    ),
-    DemoCohort(
-        name="Plan B · open group for operations and support",
-        course="plan-b-updating-customers",
-        state="open",
-        units=("customer-support",),
-        size=4,
-        capacity=14,
-        mode=Cohort.EnrollmentMode.OPEN,
-        open_to=("operations", "customer-support"),
-        accounts=(LEARNER,),
-        video_room="plan-b-open",
-        sessions=(
-            DemoSession(21, time(10, 0), 120, "Anatomy of a bad day online"),
-            DemoSession(28, time(10, 0), 90, "Holding statements and replies", online=True),
-            DemoSession(35, time(10, 0), 120, "Weekend cover, and a drill to finish"),
-        ),
-    ),
-    DemoCohort(
-        name="Plan B · control room evening group",
-        course="plan-b-updating-customers",
-        state="full",
-        units=("control-room", "operations"),
-        size=6,
-        waitlist=3,
-        capacity=6,
-        mode=Cohort.EnrollmentMode.OPEN,
-        open_to=("operations",),
-        video_room="plan-b-control-room",
-        sessions=(
-            DemoSession(12, time(18, 30), 90, "The first twenty minutes of a disruption"),
-            DemoSession(19, time(18, 30), 90, "Writing the holding statement live", True),
-            DemoSession(26, time(18, 30), 90, "Public reply, private follow-up", online=True),
-            DemoSession(33, time(18, 30), 90, "Closing the incident and what we learned"),
-        ),
-    ),
-    DemoCohort(
-        name="Managers go first · winter group",
-        course="social-media-literacy-for-managers",
-        state="cancelled",
-        units=(),
-        managers_only=True,
-        size=3,
-        capacity=8,
-        mode=Cohort.EnrollmentMode.INVITATION,
-        video_room="managers-winter",
-        sessions=(
-            DemoSession(40, time(9, 30), 120, "Kick-off: why this starts with us"),
-            DemoSession(47, time(9, 30), 120, "Listening, then the hub and the teams"),
-            DemoSession(54, time(9, 30), 120, "Measuring, and growing advocates", online=True),
-        ),
-    ),
-]
+def _cohort(data: dict) -> DemoCohort:
+    sessions = tuple(
+        DemoSession(**{**session, "start": time.fromisoformat(session["start"])})
+        for session in data["sessions"]
+    )
+    tuples = {name: tuple(data.get(name, ())) for name in ("units", "open_to", "accounts")}
+    return DemoCohort(**{**data, **tuples, "sessions": sessions})
+
+
+COHORTS = [_cohort(cohort) for cohort in _DATA["cohorts"]]
 
 # A few people missed a session: (person position, session position) -> status.
-ABSENCES = {(1, 2): Attendance.Status.ABSENT, (3, 1): Attendance.Status.EXCUSED,
-            (4, 3): Attendance.Status.ABSENT, (6, 1): Attendance.Status.EXCUSED}  # fmt: skip
+ABSENCES = {
+    (absence["person"], absence["session"]): Attendance.Status(absence["status"])
+    for absence in _DATA["absences"]
+}
 
 
 def _generated_staff():

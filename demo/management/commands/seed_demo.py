@@ -3,15 +3,15 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from advocacy.demo import demo_advocacy_seed
-from assessments.demo import demo_assessments_seed
-from cms.demo import demo_cms_seed
-from cohorts.demo import demo_cohorts_seed
-from competencies.demo import demo_competencies_seed, demo_history_seed
-from core.demo import demo_guard
-from courses.demo import demo_courses_seed
-from credentials.demo import demo_credentials_seed
-from people.demo import ACCOUNTS, DEMO_PASSWORD, demo_people_seed
+from demo.helpers import demo_guard
+from demo.seeds.advocacy import demo_advocacy_seed
+from demo.seeds.assessments import demo_assessments_seed
+from demo.seeds.cms import demo_cms_seed
+from demo.seeds.cohorts import demo_cohorts_seed
+from demo.seeds.competencies import demo_competencies_seed, demo_history_seed
+from demo.seeds.courses import demo_courses_seed
+from demo.seeds.credentials import demo_credentials_seed
+from demo.seeds.people import ACCOUNTS, DEMO_PASSWORD, demo_people_seed
 
 
 class Command(BaseCommand):

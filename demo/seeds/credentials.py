@@ -17,12 +17,11 @@ from django.utils import timezone
 from advocacy.models import RosterEvent, RosterMembership
 from competencies.levels import Level
 from competencies.models import Competency
-from core.demo import nothing_after_commit
 from courses.models import CourseCompletion, CoursePage, LessonCompletion, LessonPage
+from credentials import keys, services
+from credentials.models import CompetencyCredentialLevel, Credential
+from demo.helpers import nothing_after_commit
 from people.models import User
-
-from . import keys, services
-from .models import CompetencyCredentialLevel, Credential
 
 LEARNER = "learner@spoke.example"
 # The demo learner finished these courses: the first credential shows, the second is hidden.
