@@ -8,38 +8,9 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Submission
-from cms.models import Platform
 
-from .helpers_review import assignment_for, decided, member, running_cohort
+from .helpers_review import decided, member
 from .test_services_submissions import complete, png, save, upload
-
-
-@pytest.fixture
-def cohort(trainer):
-    return running_cohort(trainers=[trainer])
-
-
-@pytest.fixture
-def task(cohort):
-    """Asks for a LinkedIn link, a screenshot and a reflection."""
-    return assignment_for(
-        cohort,
-        title="Listen, then reply",
-        platforms=[Platform.objects.get(slug="linkedin")],
-        needs_screenshot=True,
-        reflection_min_chars=40,
-    )
-
-
-@pytest.fixture
-def lena(cohort):
-    return member(cohort, first_name="Lena")
-
-
-@pytest.fixture
-def draft(task, cohort, lena):
-    return services.submission_current(assignment=task, cohort=cohort, user=lena)
-
 
 pytestmark = pytest.mark.django_db
 

@@ -37,33 +37,6 @@ def upload(data: bytes, name="shot.png", content_type="image/png") -> SimpleUplo
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-@pytest.fixture
-def cohort(trainer):
-    return running_cohort(trainers=[trainer])
-
-
-@pytest.fixture
-def task(cohort):
-    """Open since session 1 ended; asks for a LinkedIn link, a screenshot and a reflection."""
-    return assignment_for(
-        cohort,
-        title="Listen, then reply",
-        platforms=[Platform.objects.get(slug="linkedin")],
-        needs_screenshot=True,
-        reflection_min_chars=40,
-    )
-
-
-@pytest.fixture
-def lena(cohort):
-    return member(cohort, first_name="Lena")
-
-
-@pytest.fixture
-def draft(task, cohort, lena):
-    return services.submission_current(assignment=task, cohort=cohort, user=lena)
-
-
 def save(draft, **kwargs):
     kwargs.setdefault("link_url", POST_URL)
     kwargs.setdefault("reflection", REFLECTION)
