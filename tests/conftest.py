@@ -73,7 +73,11 @@ def celery_sending_to(url: str, **conf):
     from lms.celery import app
 
     changes = {"broker_url": url, "task_always_eager": False, **conf}
-    saved = {key: app.conf[key] for key in changes}
+    # app.conf reads Django's settings live beneath its own layer of changes, so restore that
+    # layer as it was: saving the values read here would pin whatever a test's ``settings``
+    # fixture had set at the time, long after the fixture put the setting back.
+    layer = app.conf.changes
+    saved = {key: layer[key] for key in changes if key in layer}
     app.conf.update(changes)
     forget_celery_connections(app)
     queue.broker_breaker.record_success()
@@ -81,6 +85,8 @@ def celery_sending_to(url: str, **conf):
     try:
         yield app
     finally:
+        for key in changes:
+            layer.pop(key, None)
         app.conf.update(saved)
         forget_celery_connections(app)
         queue.broker_breaker.record_success()

@@ -133,6 +133,9 @@ def test_learner_in_new_york_enrols_sees_local_times_and_takes_the_calendar(
     # The calendar page gives the person's private feed address.
     page.get_by_role("link", name="Subscribe to all your sessions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your calendar feed")
+    # Opening the page makes nothing; the address is made when the person asks for it.
+    assert not CalendarFeed.objects.filter(user=new_yorker).exists()
+    page.get_by_role("button", name="Make my calendar address").click()
     token = CalendarFeed.objects.get(user=new_yorker).token
     expect(page.get_by_label("Feed address")).to_have_value(
         re.compile(rf"^https?://[^/]+/cohorts/calendar/{re.escape(token)}\.ics$")
