@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from core.dashboard import DashboardPanel
 from people import roles
 
-from .scope import reports_of
+from .scope import team_of
 
 
 def team_progress_panel(request):
@@ -18,7 +18,7 @@ def team_progress_panel(request):
     return DashboardPanel(
         title=_("Your team's progress"),
         template="reports/panels/team.html",
-        context={"count": len(reports_of(manager=request.user))},
+        context={"count": team_of(manager=request.user).count()},
         order=31,
         key="team-progress",
     )

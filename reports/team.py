@@ -27,7 +27,7 @@ from courses.selectors import CourseProgress
 from people.models import User
 from people.roles import user_is_hr, user_is_manager
 
-from .scope import reports_of
+from .scope import manages, team_of
 
 # Enrollments that make a cohort "current" for someone: everything but withdrawn.
 CURRENT = (
@@ -41,7 +41,7 @@ CURRENT = (
 def team_people(*, manager) -> QuerySet[User]:
     """The active people under ``manager`` (directly and below), by name."""
     return (
-        User.objects.filter(pk__in=reports_of(manager=manager), is_active=True)
+        team_of(manager=manager)
         .select_related("unit", "manager")
         .order_by("last_name", "first_name", "pk")
     )
@@ -55,7 +55,7 @@ def person_for_viewer(*, viewer, pk: int) -> User | None:
     people = User.objects.filter(pk=pk, is_active=True).select_related("unit", "manager")
     if user_is_hr(viewer):
         return people.first()
-    if user_is_manager(viewer) and pk in reports_of(manager=viewer):
+    if user_is_manager(viewer) and manages(manager=viewer, pk=pk):
         return people.first()
     return None
 

@@ -32,7 +32,7 @@ from .charts import adoption_multiples, hub_map
 from .exports import INLINE_ROWS, people_chunks
 from .filters import ReportFilterForm, ReportFilters
 from .models import ReportExport, ReportSettings
-from .scope import Scope, report_scope, reports_of
+from .scope import Scope, manages, report_scope
 from .selectors import (
     adoption,
     allowed_units,
@@ -495,7 +495,7 @@ def person(request, pk: int):
                     "person": found,
                     "page": person_page(person=found, now=timezone.now()),
                     "is_their_manager": user_is_manager(request.user)
-                    and found.pk in reports_of(manager=request.user),
+                    and manages(manager=request.user, pk=found.pk),
                     "zone": zone,
                 },
             )
