@@ -17,7 +17,10 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
+    DurationField,
     Exists,
+    ExpressionWrapper,
+    F,
     IntegerField,
     Max,
     Min,
@@ -650,13 +653,15 @@ def _count_practice(rows: dict[int, Activity], *, people, filters: ReportFilters
         activity = rows[row["cohort_id"]]
         activity.submitted, activity.accepted = row["submitted"], row["accepted"]
         activity.waiting = row["waiting"]
-    # One row per decision, not per person: a median needs the values themselves.
-    decided = work.filter(review__isnull=False).values_list(
-        "cohort_id", "submitted_at", "review__decided_at"
+    # One row per decision, not per person: a median needs the values themselves. The
+    # database subtracts, so each row brings one duration rather than two timestamps with
+    # their time zones (thousands of rows on a large company).
+    waited = ExpressionWrapper(
+        F("review__decided_at") - F("submitted_at"), output_field=DurationField()
     )
-    for cohort_id, submitted_at, decided_at in decided:
-        hours = (decided_at - submitted_at).total_seconds() / 3600
-        rows[cohort_id].review_hours.append(max(0.0, hours))
+    decided = work.filter(review__isnull=False).values_list("cohort_id", waited)
+    for cohort_id, wait in decided:
+        rows[cohort_id].review_hours.append(max(0.0, wait.total_seconds() / 3600))
 
 
 # --- Hub and spoke --------------------------------------------------------------------------
