@@ -6,14 +6,23 @@ from django.utils.translation import gettext_lazy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from wagtail import hooks
+
+from core.audit import audit_actions_register
 from core.dashboard import DASHBOARD_PANELS
 
 from . import panels
+from .audit import PEOPLE_AUDIT_ACTIONS
 from .models import BusinessUnit
 
 DASHBOARD_PANELS.register(panels.next_steps_panel)
 DASHBOARD_PANELS.register(panels.team_panel)
 DASHBOARD_PANELS.register(panels.units_panel)
+
+
+@hooks.register("register_log_actions")
+def register_people_audit_actions(actions):
+    audit_actions_register(actions, *PEOPLE_AUDIT_ACTIONS)
 
 
 class BusinessUnitViewSet(SnippetViewSet):
