@@ -8,8 +8,9 @@ from wagtail.snippets.models import register_snippet
 
 from cms.extensions import POLICY_PAGE_SECTIONS
 from core.dashboard import DASHBOARD_PANELS
+from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 
-from . import panels
+from . import panels, privacy
 from .admin_rules import RosterTierPermissionPolicy, RosterTierViewSet
 from .models import RosterTier
 
@@ -19,3 +20,6 @@ register_snippet(RosterTierViewSet)
 DASHBOARD_PANELS.register(panels.roster_standing_panel)
 DASHBOARD_PANELS.register(panels.roster_overview_panel)
 POLICY_PAGE_SECTIONS.register(panels.policy_acknowledgement_section)
+
+PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)
+PERSONAL_DATA_ERASERS.register(privacy.personal_data_erase)

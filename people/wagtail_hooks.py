@@ -10,14 +10,20 @@ from wagtail import hooks
 
 from core.audit import audit_actions_register
 from core.dashboard import DASHBOARD_PANELS
+from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 
-from . import panels
+from . import panels, privacy
 from .audit import PEOPLE_AUDIT_ACTIONS
 from .models import BusinessUnit
 
 DASHBOARD_PANELS.register(panels.next_steps_panel)
 DASHBOARD_PANELS.register(panels.team_panel)
 DASHBOARD_PANELS.register(panels.units_panel)
+
+
+# The account comes first in a person's download and is erased first.
+PERSONAL_DATA_EXPORTERS.register(privacy.account_personal_data_export, order=-10)
+PERSONAL_DATA_ERASERS.register(privacy.account_personal_data_erase, order=-10)
 
 
 @hooks.register("register_log_actions")
