@@ -42,7 +42,7 @@ def personal_data_erase(*, user, pseudonym: str) -> ErasedPart:
     about the person go. Evidence they awarded to others stays, under their pseudonym."""
     # The ledger is append-only for the application; erasure is the one exception, and it
     # blanks the free text only.
-    notes = CompetencyEvidence.objects.filter(user=user).exclude(note="").update(note="")
+    notes = CompetencyEvidence.objects.filter(user=user).notes_erase()
     return ErasedPart(
         name="competencies",
         deleted={"evidence notes": notes} if notes else {},
