@@ -214,3 +214,42 @@ def test_the_command_refuses_site_admins_unknown_addresses_and_twice(world, site
     with pytest.raises(CommandError, match="erased already"):
         call_command("person_erase", erased.email, "--yes")
     assert Group.objects.get(name="Trainer").user_set.filter(pk=erased.pk).count() == 0
+
+
+def test_the_admin_confirms_then_erases(client, world, site_admin):
+    """The user listing offers "Erase"; its page says what goes and what stays; the POST
+    erases and says the pseudonym."""
+    ann = world.people["ann"]
+    client.force_login(site_admin)
+    listing = client.get(reverse("wagtailusers_users:index")).content.decode()
+    url = reverse("people_admin_erase", args=[ann.pk])
+    assert url in listing
+    page = client.get(url)
+    assert page.status_code == HTTPStatus.OK
+    assert "What stays, under a pseudonym" in page.content.decode()
+    assert User.objects.get(pk=ann.pk).erased_at is None  # a GET writes nothing
+
+    response = client.post(url, follow=True)
+
+    assert "Erased: the person is now" in response.content.decode()
+    assert User.objects.get(pk=ann.pk).erased_at is not None
+
+
+def test_the_admin_page_refuses_site_admins_and_the_erased(client, world, site_admin):
+    """For a site admin the page says why and its POST changes nothing."""
+    other_admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(site_admin)
+    url = reverse("people_admin_erase", args=[other_admin.pk])
+    assert "Site admins cannot be erased" in client.get(url).content.decode()
+    client.post(url)
+    assert User.objects.get(pk=other_admin.pk).erased_at is None
+
+
+@pytest.mark.parametrize("role", ["learner", "manager", "trainer", "hr", "lead"])
+def test_the_admin_page_is_for_site_admins_only(client, request, world, role):
+    """Every other role: refused (403, or sent away from the admin), nothing erased."""
+    client.force_login(request.getfixturevalue(role))
+    url = reverse("people_admin_erase", args=[world.people["abe"].pk])
+    assert client.get(url).status_code in (HTTPStatus.FORBIDDEN, HTTPStatus.FOUND)
+    assert client.post(url).status_code in (HTTPStatus.FORBIDDEN, HTTPStatus.FOUND)
+    assert User.objects.get(pk=world.people["abe"].pk).erased_at is None
