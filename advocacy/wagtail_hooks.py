@@ -7,10 +7,14 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from cms.extensions import POLICY_PAGE_SECTIONS
+from wagtail import hooks
+
+from core.audit import audit_actions_register
 from core.dashboard import DASHBOARD_PANELS
 from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 
 from . import panels, privacy
+from .audit import AUDIT_ACTIONS
 from .admin_rules import RosterTierPermissionPolicy, RosterTierViewSet
 from .models import RosterTier
 
@@ -23,3 +27,8 @@ POLICY_PAGE_SECTIONS.register(panels.policy_acknowledgement_section)
 
 PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)
 PERSONAL_DATA_ERASERS.register(privacy.personal_data_erase)
+
+
+@hooks.register("register_log_actions")
+def register_advocacy_audit_actions(actions):
+    audit_actions_register(actions, *AUDIT_ACTIONS)
