@@ -62,7 +62,9 @@ def personal_data_erase(*, user, pseudonym: str) -> ErasedPart:
     handles = PlatformAccount.objects.filter(user=user).delete()[0]
     memberships = RosterMembership.objects.filter(user=user)
     reasons = memberships.exclude(reason="").update(reason="")
-    reasons += RosterEvent.objects.filter(membership__user=user).exclude(reason="").update(reason="")
+    reasons += (
+        RosterEvent.objects.filter(membership__user=user).exclude(reason="").update(reason="")
+    )
     return ErasedPart(
         name="advocacy",
         deleted={"social handles": handles, "roster reasons": reasons},

@@ -35,8 +35,8 @@ from core.events import event_announce
 from core.tasks import notify_after_commit
 from people import roles
 
-from .events import MEMBERSHIP_CHANGED, POLICY_ACKNOWLEDGED
 from .audit import ROSTER_APPROVED, ROSTER_REJECTED, ROSTER_REMOVED
+from .events import MEMBERSHIP_CHANGED, POLICY_ACKNOWLEDGED
 from .models import (
     PlatformAccount,
     PolicyAcknowledgement,

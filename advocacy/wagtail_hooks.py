@@ -3,19 +3,18 @@ registered in one place: the roster rules (``admin_rules``), the dashboard panel
 policy page section (``panels``).
 """
 
+from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from cms.extensions import POLICY_PAGE_SECTIONS
-from wagtail import hooks
-
 from core.audit import audit_actions_register
 from core.dashboard import DASHBOARD_PANELS
 from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 
 from . import panels, privacy
-from .audit import AUDIT_ACTIONS
 from .admin_rules import RosterTierPermissionPolicy, RosterTierViewSet
+from .audit import AUDIT_ACTIONS
 from .models import RosterTier
 
 register_permission_policy(RosterTier, RosterTierPermissionPolicy(RosterTier))

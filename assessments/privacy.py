@@ -25,7 +25,9 @@ def personal_data_export(*, user) -> list[PersonalDataSection]:
             if s.screenshot.name not in seen:
                 seen.add(s.screenshot.name)
                 files.append(
-                    PersonalFile(storage=s.screenshot.storage, name=s.screenshot.name, path=screenshot)
+                    PersonalFile(
+                        storage=s.screenshot.storage, name=s.screenshot.name, path=screenshot
+                    )
                 )
         review = getattr(s, "review", None)
         submissions.append(

@@ -16,9 +16,9 @@ from core.dashboard import DASHBOARD_PANELS
 from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 
 from . import admin_urls, panels, privacy
-from .audit import AUDIT_ACTIONS
 from .admin_assignments import AssignmentViewSet, course_buttons
 from .admin_views import ReviewMenuItem
+from .audit import AUDIT_ACTIONS
 
 # --- Authoring: assignments as snippets, and the way to them from a course ---------------
 

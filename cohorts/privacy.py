@@ -23,7 +23,11 @@ def personal_data_export(*, user) -> list[PersonalDataSection]:
         .order_by("session__starts_at")
     ):
         attendance.setdefault(mark.enrollment_id, []).append(
-            {"session": mark.session.title, "starts": iso(mark.session.starts_at), "status": mark.status}
+            {
+                "session": mark.session.title,
+                "starts": iso(mark.session.starts_at),
+                "status": mark.status,
+            }
         )
     enrollments = [
         {
@@ -37,13 +41,13 @@ def personal_data_export(*, user) -> list[PersonalDataSection]:
             "created": iso(e.created_at),
             "attendance": attendance.get(e.pk, []),
         }
-        for e in Enrollment.objects.filter(user=user).select_related(
-            "cohort__course", "invited_by"
-        )
+        for e in Enrollment.objects.filter(user=user).select_related("cohort__course", "invited_by")
     ]
     data = {
         "enrollments": enrollments,
-        "cohorts_you_train": list(Cohort.objects.filter(trainers=user).values_list("name", flat=True)),
+        "cohorts_you_train": list(
+            Cohort.objects.filter(trainers=user).values_list("name", flat=True)
+        ),
         "calendar_feed": CalendarFeed.objects.filter(user=user).exists(),
     }
     return [PersonalDataSection(name="cohorts", data=data)]

@@ -36,5 +36,6 @@ def register_cohorts_menu_item():
         gettext_lazy("Cohorts"), reverse("cohorts_admin:index"), icon_name="group", order=260
     )
 
+
 PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)
 PERSONAL_DATA_ERASERS.register(privacy.personal_data_erase)

@@ -33,7 +33,11 @@ def personal_data_export(*, user) -> list[PersonalDataSection]:
         .select_related("competency", "awarded_by")
         .order_by("created_at", "pk")
     ]
-    return [PersonalDataSection(name="competencies", data={"standings": standings, "evidence": evidence})]
+    return [
+        PersonalDataSection(
+            name="competencies", data={"standings": standings, "evidence": evidence}
+        )
+    ]
 
 
 @covers(*MODELS)

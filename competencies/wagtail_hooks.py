@@ -60,5 +60,6 @@ def register_correction_menu_item():
         order=255,
     )
 
+
 PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)
 PERSONAL_DATA_ERASERS.register(privacy.personal_data_erase)

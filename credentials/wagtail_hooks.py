@@ -42,5 +42,6 @@ def signing_key_warning(request, panels):
     if problem:
         panels.insert(0, SigningKeyWarning(problem))
 
+
 PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)
 PERSONAL_DATA_ERASERS.register(privacy.personal_data_erase)

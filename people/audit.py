@@ -89,8 +89,10 @@ PERSONAL_DATA_EXPORTED = AuditAction(
 PEOPLE_LIST_EXPORTED = AuditAction(
     "spoke.export.people",
     _("Export a list of people"),
-    lambda data: _("Exported %(what)s as %(format)s (%(rows)s rows)")
-    % {"what": data["what"], "format": data["format"].upper(), "rows": data.get("rows", "?")},
+    lambda data: (
+        _("Exported %(what)s as %(format)s (%(rows)s rows)")
+        % {"what": data["what"], "format": data["format"].upper(), "rows": data.get("rows", "?")}
+    ),
 )
 
 PEOPLE_AUDIT_ACTIONS = (

@@ -35,8 +35,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log
-from core.models import NotificationLog
 from core.files import storage_file_delete, storage_orphans_delete
+from core.models import NotificationLog
 from core.privacy import (
     PERSONAL_DATA_ERASERS,
     PERSONAL_DATA_EXPORTERS,
@@ -118,10 +118,12 @@ def _write_zip(handle, *, user, sections: list[PersonalDataSection], now: dateti
             contents.append({"file": f"{section.name}.json", "files": len(section.files)})
             for item in section.files:
                 try:
-                    with item.storage.open(item.name, "rb") as source:
-                        with archive.open(f"files/{item.path}", "w") as target:
-                            while chunk := source.read(1024 * 1024):
-                                target.write(chunk)
+                    with (
+                        item.storage.open(item.name, "rb") as source,
+                        archive.open(f"files/{item.path}", "w") as target,
+                    ):
+                        while chunk := source.read(1024 * 1024):
+                            target.write(chunk)
                 except OSError:
                     logger.warning("personal data %s: file %s is missing", user.pk, item.name)
         about = {
@@ -498,7 +500,7 @@ def _session_keys(user) -> list[str]:
     for session in Session.objects.only("session_key", "session_data").iterator(chunk_size=500):
         try:
             data = session.get_decoded()
-        except Exception:  # noqa: BLE001 - a corrupt session is nobody's
+        except Exception:  # noqa: S112 - a session that cannot be read is nobody's
             continue
         if str(data.get("_auth_user_id")) == str(user.pk):
             keys.append(session.session_key)

@@ -31,7 +31,10 @@ def _profile_page(request, form, *, status=HTTPStatus.OK):
         for export in PersonalDataExport.objects.filter(owner=request.user)[:EXPORTS_SHOWN]
     ]
     response = render(
-        request, "people/profile.html", {"form": form, "exports": exports, "now": now}, status=status
+        request,
+        "people/profile.html",
+        {"form": form, "exports": exports, "now": now},
+        status=status,
     )
     return private_response(response)
 

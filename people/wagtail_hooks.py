@@ -4,10 +4,9 @@ place: the dashboard panels (``panels``) and business units as snippets.
 
 from django.urls import path
 from django.utils.translation import gettext_lazy
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
-
-from wagtail import hooks
 
 from core.audit import audit_actions_register
 from core.dashboard import DASHBOARD_PANELS

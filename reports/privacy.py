@@ -25,4 +25,6 @@ def personal_data_erase(*, user, pseudonym: str) -> ErasedPart:
     storage = ReportExport._meta.get_field("file").storage
     files = [(storage, name) for name in exports.exclude(file="").values_list("file", flat=True)]
     count = exports.delete()[0]
-    return ErasedPart(name="reports", deleted={"report exports": count} if count else {}, files=files)
+    return ErasedPart(
+        name="reports", deleted={"report exports": count} if count else {}, files=files
+    )

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from core.exports import write_csv, write_xlsx
 from core.files import storage_orphans_delete
-
 from people.audit import people_list_export_log
 
 from .exports import KEPT_FOR, PEOPLE, people_chunks, people_export_plan
@@ -37,7 +36,10 @@ def export_request(*, user, params: dict, file_format: str) -> ReportExport:
         owner=user, report=PEOPLE, params=params, format=file_format
     )
     people_list_export_log(
-        by=user, what=f"report:{PEOPLE}:background", file_format=file_format, rows=None,
+        by=user,
+        what=f"report:{PEOPLE}:background",
+        file_format=file_format,
+        rows=None,
         filters=params,
     )
     from .tasks import report_export_build

@@ -70,7 +70,8 @@ def test_roster_approvals_rejections_and_removals_are_logged(lead):
     }  # fmt: skip
     assert _entry("spoke.roster.rejected").user == lead
     removed = _entry("spoke.roster.removed")
-    assert removed.data["from"] == "active" and removed.object_id == str(approved.pk)
+    assert removed.data["from"] == "active"
+    assert removed.object_id == str(approved.pk)
     assert "Posted badly" not in str(removed.data)
 
 

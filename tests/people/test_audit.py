@@ -52,7 +52,9 @@ def test_admin_edit_of_unit_manager_role_and_groups_is_logged(client, site_admin
 
     response = client.post(
         reverse("wagtailusers_users:edit", args=[person.pk]),
-        _edit_form(person, unit=support.pk, manager=manager.pk, role="manager", groups=[hr_group.pk]),
+        _edit_form(
+            person, unit=support.pk, manager=manager.pk, role="manager", groups=[hr_group.pk]
+        ),
     )
 
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:3000]
@@ -66,7 +68,8 @@ def test_admin_edit_of_unit_manager_role_and_groups_is_logged(client, site_admin
     [grouped] = _entries(person, PERSON_GROUPS_CHANGED.name)
     assert (grouped.user, grouped.data) == (site_admin, {"added": ["HR"]})
     for entry in (changed, grouped):
-        assert "Pia" not in entry.label and "Private" not in entry.label
+        assert "Pia" not in entry.label
+        assert "Private" not in entry.label
         assert "Pia" not in str(entry.data)
         assert entry.timestamp is not None
 

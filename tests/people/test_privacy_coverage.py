@@ -13,9 +13,9 @@ def _models_pointing_at_people() -> set[str]:
     for model in apps.get_models(include_auto_created=True):
         for field in model._meta.get_fields():
             declared_here = getattr(field, "model", None) is model
-            if field.is_relation and not field.auto_created and declared_here:
-                if field.related_model is User:
-                    labels.add(model._meta.label_lower)
+            relation = field.is_relation and not field.auto_created and declared_here
+            if relation and field.related_model is User:
+                labels.add(model._meta.label_lower)
     return labels
 
 

@@ -34,8 +34,8 @@ def world(db):
     """The reports' hand-counted company, with Ann's practice, handle and roster place.
 
     Active people: Hugo, Max (hub); Ann, Abe (Alpha); Ari (Alpha One); Bea (Beta); Cora
-    (trainer, no unit); Hana (HR, no unit); Ada (site admin, no unit): 9. Crisis-ready (proficient and policy
-    acknowledged): Ann and Ari."""
+    (trainer, no unit); Hana (HR, no unit); Ada (site admin, no unit): 9. Crisis-ready
+    (proficient and policy acknowledged): Ann and Ari."""
     company = small_company()
     people = company.people
     page = PolicyPage(title="Policy", slug="policy", summary="Be kind.", body=[])
@@ -61,7 +61,10 @@ def world(db):
         link_url="https://www.linkedin.com/in/ann-privacy",
     )
     Review.objects.create(
-        submission=submission, reviewer=people["hugo"], decision="accepted", feedback="Well done Ann"
+        submission=submission,
+        reviewer=people["hugo"],
+        decision="accepted",
+        feedback="Well done Ann",
     )
     platform = Platform.objects.first()
     PlatformAccount.objects.create(user=ann, platform=platform, handle="@ann_privacy")
@@ -124,8 +127,10 @@ def test_personal_data_and_files_are_gone(client, world, site_admin, password):
     ann.refresh_from_db()
     assert ann.get_full_name() == result.pseudonym
     assert result.pseudonym.startswith("Erased person ")
-    assert ann.email.endswith("@erased.invalid") and "ann" not in ann.email
-    assert not ann.has_usable_password() and ann.erased_at is not None
+    assert ann.email.endswith("@erased.invalid")
+    assert "ann" not in ann.email
+    assert not ann.has_usable_password()
+    assert ann.erased_at is not None
     assert not EmailAddress.objects.filter(user=ann).exists()
     assert not Authenticator.objects.filter(user=ann).exists()
     assert not ann.groups.exists()
@@ -177,7 +182,9 @@ def test_site_admins_and_the_erased_cannot_be_erased(world, site_admin):
 def test_only_a_site_admin_may_erase(request, world, role):
     """Every other role is refused."""
     with pytest.raises(PermissionDenied):
-        person_erase(person=world.people["abe"], by=request.getfixturevalue(role), now=timezone.now())
+        person_erase(
+            person=world.people["abe"], by=request.getfixturevalue(role), now=timezone.now()
+        )
     assert User.objects.get(pk=world.people["abe"].pk).erased_at is None
 
 
