@@ -21,7 +21,7 @@ from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import AuditAction, audit_log
+from core.audit import AuditAction, audit_log, audit_title
 
 from .models import BusinessUnit, User
 
@@ -131,16 +131,53 @@ def _unit(unit_id: int | None) -> dict | None:
     return {"id": unit_id, "name": name}
 
 
-def person_changes(before: dict, after: dict) -> dict:
-    """The tracked fields that differ, as ``{key: [before, after]}`` (units with their names)."""
+def person_changes(before: dict, after: dict, *, unit_names: dict | None = None) -> dict:
+    """The tracked fields that differ, as ``{key: [before, after]}`` (units with their
+    names, read from ``unit_names`` when given, else from the database)."""
     changes = {}
     for field, key in TRACKED:
         old, new = before.get(field), after.get(field)
         if old != new:
             if key == "unit":
-                old, new = _unit(old), _unit(new)
+                if unit_names is None:
+                    old, new = _unit(old), _unit(new)
+                else:
+                    old, new = (
+                        None if pk is None else {"id": pk, "name": unit_names.get(pk)}
+                        for pk in (old, new)
+                    )
             changes[key] = [old, new]
     return changes
+
+
+def person_changes_log_many(changed: list[tuple[User, dict]], *, via: str) -> int:
+    """Record many people's changes at once (the staff import: one insert, whatever the
+    number), each as :func:`person_changes_log` would; returns how many were written."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+    from wagtail.log_actions import get_active_log_context
+    from wagtail.models import ModelLogEntry
+
+    context = get_active_log_context()
+    by = context.user if getattr(context.user, "is_authenticated", False) else None
+    content_type = ContentType.objects.get_for_model(User)
+    now = timezone.now()
+    entries = [
+        ModelLogEntry(
+            content_type=content_type,
+            object_id=str(person.pk),
+            label=audit_title(person),
+            action=PERSON_CHANGED.name,
+            data={"changes": changes, "via": via},
+            user=by,
+            uuid=context.uuid,
+            timestamp=now,
+        )
+        for person, changes in changed
+        if changes
+    ]
+    ModelLogEntry.objects.bulk_create(entries)
+    return len(entries)
 
 
 def person_changes_log(*, person: User, changes: dict, by=None, via: str = "") -> None:

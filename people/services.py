@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.events import event_announce
 
-from .audit import person_changes, person_changes_log, tracked_values
+from .audit import person_changes, person_changes_log_many, tracked_values
 from .events import UNIT_OR_ACTIVE_CHANGED
 from .models import BusinessUnit, User, time_zone_choices
 
@@ -482,10 +482,20 @@ def _write(people: list[_Person], *, units: list[BusinessUnit], directory: _Dire
         # Bulk writes send no signals: the audit trail is written here (existing people only;
         # a new person's placement is not a change).
         new = {user.pk for user in created}
-        for person in people:
-            if person.user.pk not in new:
-                changes = person_changes(before[person.user.pk], tracked_values(person.user))
-                person_changes_log(person=person.user, changes=changes, via="import")
+        unit_names = dict(BusinessUnit.objects.values_list("pk", "name"))
+        person_changes_log_many(
+            [
+                (
+                    person.user,
+                    person_changes(
+                        before[person.user.pk], tracked_values(person.user), unit_names=unit_names
+                    ),
+                )
+                for person in people
+                if person.user.pk not in new
+            ],
+            via="import",
+        )
 
 
 # The Wagtail user admin
