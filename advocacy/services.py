@@ -30,10 +30,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cms.selectors import policy_current, policy_questions
+from core.audit import audit_log
 from core.events import event_announce
 from core.tasks import notify_after_commit
 from people import roles
 
+from .audit import ROSTER_APPROVED, ROSTER_REJECTED, ROSTER_REMOVED
 from .events import MEMBERSHIP_CHANGED, POLICY_ACKNOWLEDGED
 from .models import (
     PlatformAccount,
@@ -619,6 +621,17 @@ def _lead_decision(*, membership: RosterMembership, by) -> None:
         raise ValidationError(_("Another lead decides about your own membership."), code="own")
 
 
+def _audit(membership: RosterMembership, action, *, by, previous: str) -> None:
+    """The lead's decision in the audit trail: codes only (the reason stays in the roster's
+    own history, where an erasure blanks it)."""
+    audit_log(
+        instance=membership,
+        action=action.name,
+        by=by,
+        data={"tier": membership.tier, "from": previous, "to": membership.status},
+    )
+
+
 def membership_approve(*, membership: RosterMembership, by, now: datetime) -> RosterMembership:
     """A lead approves a request to join (PENDING → ACTIVE); the person is told. Refused
     for non-leads (PermissionDenied), for one's own membership (code ``"own"``), for rows
@@ -648,6 +661,7 @@ def membership_approve(*, membership: RosterMembership, by, now: datetime) -> Ro
             approved_at=now,
             approved_by=by,
         )
+        _audit(current, ROSTER_APPROVED, by=by, previous=Status.PENDING)
         _tell_decision(current, event, "approved")
     _copy_state(current, membership)
     return current
@@ -665,6 +679,7 @@ def membership_reject(
         current = _locked(membership)
         _require_status(current, Status.PENDING)
         event = _move(current, to=Status.DECLINED, by=by, reason=reason, now=now)
+        _audit(current, ROSTER_REJECTED, by=by, previous=Status.PENDING)
         _tell_decision(current, event, "rejected")
     _copy_state(current, membership)
     return current
@@ -682,7 +697,9 @@ def membership_remove(
         current = _locked(membership)
         if current.status == Status.REMOVED:
             raise ValidationError(_("This person is already removed."), code="status")
+        previous = current.status
         event = _move(current, to=Status.REMOVED, by=by, reason=reason, now=now)
+        _audit(current, ROSTER_REMOVED, by=by, previous=previous)
         _tell_decision(current, event, "removed")
     _copy_state(current, membership)
     return current

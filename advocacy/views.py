@@ -29,6 +29,7 @@ from cms.models import Platform
 from core.errors import error_text
 from core.exports import csv_response, xlsx_response
 from core.responses import private_response, safe_next
+from people.audit import people_list_export_log
 from people.models import zone_or_utc
 from people.roles import user_is_advocacy_lead, user_is_hr
 from people.selectors import unit_tree
@@ -456,7 +457,14 @@ def _export(request, memberships, file_format: str):
         _("Since"),
         _("Platforms"),
     ]
-    rows = _roster_rows(memberships, zone_or_utc(request.user.time_zone))
+    rows = list(_roster_rows(memberships, zone_or_utc(request.user.time_zone)))
+    people_list_export_log(
+        by=request.user,
+        what="roster",
+        file_format=file_format,
+        rows=len(rows),
+        filters={key: value for key, value in request.GET.items() if key != "format"},
+    )
     name = f"roster-{timezone.localdate():%Y-%m-%d}"
     if file_format == "xlsx":
         return xlsx_response(f"{name}.xlsx", _("Roster"), header, rows)

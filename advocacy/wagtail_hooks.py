@@ -3,14 +3,18 @@ registered in one place: the roster rules (``admin_rules``), the dashboard panel
 policy page section (``panels``).
 """
 
+from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from cms.extensions import POLICY_PAGE_SECTIONS
+from core.audit import audit_actions_register
 from core.dashboard import DASHBOARD_PANELS
+from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 
-from . import panels
+from . import panels, privacy
 from .admin_rules import RosterTierPermissionPolicy, RosterTierViewSet
+from .audit import AUDIT_ACTIONS
 from .models import RosterTier
 
 register_permission_policy(RosterTier, RosterTierPermissionPolicy(RosterTier))
@@ -19,3 +23,11 @@ register_snippet(RosterTierViewSet)
 DASHBOARD_PANELS.register(panels.roster_standing_panel)
 DASHBOARD_PANELS.register(panels.roster_overview_panel)
 POLICY_PAGE_SECTIONS.register(panels.policy_acknowledgement_section)
+
+PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)
+PERSONAL_DATA_ERASERS.register(privacy.personal_data_erase)
+
+
+@hooks.register("register_log_actions")
+def register_advocacy_audit_actions(actions):
+    audit_actions_register(actions, *AUDIT_ACTIONS)

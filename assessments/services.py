@@ -25,11 +25,13 @@ from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import user_runs_cohort
 from cohorts.services import local_time
 from competencies.services import evidence_record
+from core.audit import audit_log
 from core.files import storage_file_delete, storage_orphans_delete
 from core.html import html_text_length, sanitize_html
 from core.tasks import notify_after_commit
 
 from . import evidence, selectors
+from .audit import REVIEW_ACCEPTED, REVIEW_REVISION
 from .models import (
     SCREENSHOT_FOLDER,
     Assignment,
@@ -434,6 +436,14 @@ def review_decide(
                     awarded_by=by,
                     note=criterion.description[:200],
                 )
+        audit_log(
+            instance=current,
+            action=(
+                REVIEW_ACCEPTED if decision == Review.Decision.ACCEPTED else REVIEW_REVISION
+            ).name,
+            by=by,
+            data={"attempt": current.attempt, "criteria": len(criteria), "review": review.pk},
+        )
         notify_after_commit(
             user_id=current.user_id,
             key=f"practice-feedback:{review.pk}",

@@ -11,11 +11,14 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from cohorts.extensions import COHORT_ADMIN_LINKS, COHORT_PAGE_SECTIONS
+from core.audit import audit_actions_register
 from core.dashboard import DASHBOARD_PANELS
+from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 
-from . import admin_urls, panels
+from . import admin_urls, panels, privacy
 from .admin_assignments import AssignmentViewSet, course_buttons
 from .admin_views import ReviewMenuItem
+from .audit import AUDIT_ACTIONS
 
 # --- Authoring: assignments as snippets, and the way to them from a course ---------------
 
@@ -66,3 +69,11 @@ def cohort_practice_links(*, request, cohort):
 
 DASHBOARD_PANELS.register(panels.whats_due_panel)
 COHORT_PAGE_SECTIONS.register(panels.cohort_practice_section)
+
+PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)
+PERSONAL_DATA_ERASERS.register(privacy.personal_data_erase)
+
+
+@hooks.register("register_log_actions")
+def register_assessments_audit_actions(actions):
+    audit_actions_register(actions, *AUDIT_ACTIONS)

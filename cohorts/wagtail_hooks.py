@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
 from core.dashboard import DASHBOARD_PANELS
+from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 from courses.extensions import LESSON_RELEASE
 
-from . import admin_urls, panels
+from . import admin_urls, panels, privacy
 from .admin_views import TrainersMenuItem
 from .release import lesson_release_for_person
 
@@ -34,3 +35,7 @@ def register_cohorts_menu_item():
     return TrainersMenuItem(
         gettext_lazy("Cohorts"), reverse("cohorts_admin:index"), icon_name="group", order=260
     )
+
+
+PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)
+PERSONAL_DATA_ERASERS.register(privacy.personal_data_erase)

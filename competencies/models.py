@@ -70,6 +70,11 @@ class EvidenceQuerySet(models.QuerySet):
     def delete(self):
         raise ValueError("Competency evidence is append-only and cannot be deleted.")
 
+    def notes_erase(self) -> int:
+        """Blank the free-text notes: the one change the ledger allows, when the person is
+        erased (``competencies.privacy``); levels, sources and dates never change."""
+        return models.QuerySet.update(self.exclude(note=""), note="")
+
 
 class CompetencyEvidence(models.Model):
     """One line of the append-only ledger: who showed what level, from what, awarded by whom.

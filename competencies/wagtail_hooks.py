@@ -10,8 +10,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.dashboard import DASHBOARD_PANELS
+from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 
-from . import panels
+from . import panels, privacy
 from .admin_views import CorrectionView, SiteAdminMenuItem
 from .models import Competency
 
@@ -58,3 +59,7 @@ def register_correction_menu_item():
         icon_name="edit",
         order=255,
     )
+
+
+PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)
+PERSONAL_DATA_ERASERS.register(privacy.personal_data_erase)

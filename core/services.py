@@ -33,8 +33,8 @@ def notification_send(*, user, key: str, template: str, context: dict[str, Any])
     sends nothing. If sending fails the claim is released so that a retry can send.
     Returns whether this call sent the message.
     """
-    if not user.email or not user.is_active:
-        return False
+    if not user.email or not user.is_active or user.email.endswith(".invalid"):
+        return False  # ".invalid" (RFC 2606) is never delivered: an erased person's address
     context = {"user": user, "site_url": settings.WAGTAILADMIN_BASE_URL, **context}
     subject, text, html = notification_render(template=template, context=context)
     try:

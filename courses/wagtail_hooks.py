@@ -2,7 +2,11 @@
 dashboard panel (``panels``)."""
 
 from core.dashboard import DASHBOARD_PANELS
+from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 
-from . import panels
+from . import panels, privacy
 
 DASHBOARD_PANELS.register(panels.your_courses_panel)
+
+PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)
+PERSONAL_DATA_ERASERS.register(privacy.personal_data_erase)

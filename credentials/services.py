@@ -102,7 +102,9 @@ def _issue(
     **fields,
 ) -> Credential | None:
     """Issue one credential unless a live one exists; ``None`` when nothing was issued
-    (already held, a concurrent issue won, or no signing key)."""
+    (already held, a concurrent issue won, no signing key, or the person was erased)."""
+    if getattr(user, "erased_at", None) is not None:
+        return None  # nobody to certify: the record stays for the figures only
     if Credential.objects.filter(
         user=user, achievement_key=achievement_key, revoked_at__isnull=True
     ).exists():

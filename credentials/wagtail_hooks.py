@@ -9,9 +9,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.dashboard import DASHBOARD_PANELS
+from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 from people import roles
 
-from . import keys
+from . import keys, privacy
 from .models import CompetencyCredentialLevel
 from .panels import SigningKeyWarning, credentials_panel
 
@@ -40,3 +41,7 @@ def signing_key_warning(request, panels):
     problem = keys.signing_state()
     if problem:
         panels.insert(0, SigningKeyWarning(problem))
+
+
+PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)
+PERSONAL_DATA_ERASERS.register(privacy.personal_data_erase)

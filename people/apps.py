@@ -8,6 +8,9 @@ class PeopleConfig(AppConfig):
     name = "people"
     verbose_name = _("People")
 
+    def ready(self) -> None:
+        from . import audit  # noqa: F401  (the audit trail's receivers)
+
 
 class SpokeUsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, showing a person's unit, role, manager and time zone."""

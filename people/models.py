@@ -1,6 +1,8 @@
+import uuid
 import zoneinfo
 from functools import cache
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -140,6 +142,14 @@ class User(AbstractUser):
         validators=[validate_time_zone],
     )
 
+    erased_at = models.DateTimeField(
+        _("erased"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When a site admin erased this person; the row stays under a pseudonym."),
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
@@ -174,3 +184,55 @@ class User(AbstractUser):
                 raise ValidationError({"manager": _("A person cannot manage themselves.")})
             seen.add(boss.pk)
             boss = boss.manager
+
+
+PERSONAL_DATA_FOLDER = "personal-data"
+
+
+def personal_data_path(instance, filename: str) -> str:
+    """A random name: the file is found through its row, never guessed."""
+    return f"{PERSONAL_DATA_FOLDER}/{uuid.uuid4().hex}.zip"
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class PersonalDataExport(TimeStampedModel):
+    """A copy of everything Spoke holds about a person, built in the background for them
+    alone, kept for a few days (see ``people.privacy``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="personal_data_exports",
+        verbose_name=_("person"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(
+        _("file"), storage=_private_storage, upload_to=personal_data_path, blank=True
+    )
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("copy of a person's data")
+        verbose_name_plural = _("copies of people's data")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"personal data #{self.pk}"
+
+    def is_expired(self, now) -> bool:
+        return self.expires_at is not None and now >= self.expires_at

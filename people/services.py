@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.events import event_announce
 
+from .audit import person_changes, person_changes_log_many, tracked_values
 from .events import UNIT_OR_ACTIVE_CHANGED
 from .models import BusinessUnit, User, time_zone_choices
 
@@ -460,6 +461,7 @@ def _write(people: list[_Person], *, units: list[BusinessUnit], directory: _Dire
 
         pk_by_email = directory.pk_by_email | {user.email: user.pk for user in created}
         changed, managed = [], []
+        before = {person.user.pk: tracked_values(person.user) for person in people}
         for person in people:
             user = person.user
             if person.changed:
@@ -477,6 +479,23 @@ def _write(people: list[_Person], *, units: list[BusinessUnit], directory: _Dire
         # Two narrow updates: Django writes one CASE per field and row.
         User.objects.bulk_update(changed, USER_FIELDS)
         User.objects.bulk_update(managed, ["manager"])
+        # Bulk writes send no signals: the audit trail is written here (existing people only;
+        # a new person's placement is not a change).
+        new = {user.pk for user in created}
+        unit_names = dict(BusinessUnit.objects.values_list("pk", "name"))
+        person_changes_log_many(
+            [
+                (
+                    person.user,
+                    person_changes(
+                        before[person.user.pk], tracked_values(person.user), unit_names=unit_names
+                    ),
+                )
+                for person in people
+                if person.user.pk not in new
+            ],
+            via="import",
+        )
 
 
 # The Wagtail user admin

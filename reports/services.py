@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.exports import write_csv, write_xlsx
 from core.files import storage_orphans_delete
+from people.audit import people_list_export_log
 
 from .exports import KEPT_FOR, PEOPLE, people_chunks, people_export_plan
 from .models import EXPORT_FOLDER, ReportExport
@@ -33,6 +34,13 @@ def export_request(*, user, params: dict, file_format: str) -> ReportExport:
         raise ValidationError(_("Choose CSV or XLSX."), code="format")
     export = ReportExport.objects.create(
         owner=user, report=PEOPLE, params=params, format=file_format
+    )
+    people_list_export_log(
+        by=user,
+        what=f"report:{PEOPLE}:background",
+        file_format=file_format,
+        rows=None,
+        filters=params,
     )
     from .tasks import report_export_build
 

@@ -24,6 +24,7 @@ from competencies.models import Competency
 from core.errors import error_text
 from core.exports import csv_response, xlsx_response
 from core.responses import private_file_response, private_response
+from people.audit import people_list_export_log
 from people.roles import user_is_manager
 from people.selectors import UnitTree
 
@@ -126,7 +127,15 @@ def _report(
             report = build(scope=scope, filters=filters, tree=tree)
             file_format = request.GET.get("format")
             if file_format in FORMATS:
-                response = _table_response(table(report), file_format, title=title, filters=filters)
+                rendered = table(report)
+                response = _table_response(rendered, file_format, title=title, filters=filters)
+                people_list_export_log(
+                    by=request.user,
+                    what=f"report:{name}",
+                    file_format=file_format,
+                    rows=len(rendered.rows),
+                    filters=filters.query(),
+                )
                 return private_response(response)
             page.update({"filters": filters, "report": report, "described": filters.describe()})
             page.update(_navigation(filters, getattr(report, "trail", [])))
@@ -313,7 +322,7 @@ def heatmap_people(request):
         competencies = list(Competency.objects.order_by("-is_core", "name"))
         file_format = request.GET.get("format")
         if file_format in FORMATS:
-            return _people_download(people, competencies, filters, file_format)
+            return _people_download(request, people, competencies, filters, file_format)
         context["described"] = filters.describe()
         ordered = people.order_by("last_name", "first_name", "pk").values_list("pk", flat=True)
         page = Paginator(ordered, PEOPLE_PER_PAGE).get_page(request.GET.get("p"))
@@ -336,7 +345,7 @@ def heatmap_people(request):
     return private_response(render(request, "reports/heatmap_people.html", context))
 
 
-def _people_download(people, competencies, filters: ReportFilters, file_format: str):
+def _people_download(request, people, competencies, filters: ReportFilters, file_format: str):
     if people.count() > INLINE_ROWS:
         raise Http404(_("Too many people to download at once: prepare the file instead."))
     chunks = people_chunks(
@@ -351,6 +360,13 @@ def _people_download(people, competencies, filters: ReportFilters, file_format: 
     )
     response = _table_response(
         table, file_format, title=_("People and their levels"), filters=filters
+    )
+    people_list_export_log(
+        by=request.user,
+        what="report:people",
+        file_format=file_format,
+        rows=len(rows),
+        filters=filters.query(),
     )
     return private_response(response)
 

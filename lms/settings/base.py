@@ -219,6 +219,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.report_exports_expire",
         "schedule": 3600.0,
     },
+    # People's copies of their own data are deleted once expired (7 days).
+    "people-personal-data-expire": {
+        "task": "people.tasks.personal_data_exports_expire_task",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Auth and accounts ------------------------------------------------------------------

@@ -55,9 +55,10 @@ def test_every_app_mail_is_found():
         "advocacy/email/eligible",
         "advocacy/email/policy_version",
         "credentials/email/issued",
+        "people/email/personal_data_ready",
     ):
         assert expected in templates
-    assert len(templates) == 18
+    assert len(templates) == 19
 
 
 @pytest.mark.parametrize("template", notification_templates())

@@ -18,6 +18,10 @@ MATRIX = {
     "/healthz": [OK] * 7,
     "/dashboard/": [FOUND, OK, OK, OK, OK, OK, OK],
     "/people/me/": [FOUND, OK, OK, OK, OK, OK, OK],
+    # Asking for a copy of one's data is a POST (tests/people/test_privacy_export.py); a
+    # download link that is not genuine is nobody's.
+    "/people/me/data/": [FOUND] + [HTTPStatus.METHOD_NOT_ALLOWED] * 6,
+    "/people/me/data/1.2:forged:token/": [FOUND] + [HTTPStatus.NOT_FOUND] * 6,
     "/accounts/email/": [FOUND, OK, OK, OK, OK, OK, OK],
     "/accounts/2fa/": [FOUND, OK, OK, OK, OK, OK, OK],
     # Advocacy leads edit the roster's rules there (advocacy/migrations/0002_default_tiers).

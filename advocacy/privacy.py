@@ -1,0 +1,76 @@
+"""A person's roster places, acknowledgements and platform accounts in their download and
+at their erasure (see ``core.privacy``)."""
+
+from core.privacy import ErasedPart, PersonalDataSection, covers, iso
+
+from .models import PlatformAccount, PolicyAcknowledgement, RosterEvent, RosterMembership
+
+MODELS = (
+    "advocacy.PolicyAcknowledgement",
+    "advocacy.PlatformAccount",
+    "advocacy.RosterMembership",
+    "advocacy.RosterEvent",
+)
+
+
+@covers(*MODELS)
+def personal_data_export(*, user) -> list[PersonalDataSection]:
+    """Roster places with their whole history, policy acknowledgements, social handles."""
+    events: dict[int, list] = {}
+    for event in (
+        RosterEvent.objects.filter(membership__user=user).select_related("by").order_by("at", "pk")
+    ):
+        events.setdefault(event.membership_id, []).append(
+            {
+                "from": event.from_status,
+                "to": event.to_status,
+                "by": event.by.display_name if event.by_id else None,
+                "why": event.reason,
+                "when": iso(event.at),
+            }
+        )
+    data = {
+        "roster": [
+            {
+                "tier": m.tier,
+                "status": m.status,
+                "eligible_since": iso(m.eligible_since),
+                "opted_in": iso(m.opted_in_at),
+                "approved": iso(m.approved_at),
+                "lapsed": iso(m.lapsed_at),
+                "why": m.reason,
+                "history": events.get(m.pk, []),
+            }
+            for m in RosterMembership.objects.filter(user=user)
+        ],
+        "policy_acknowledgements": [
+            {"policy_version": a.version_id, "acknowledged": iso(a.acknowledged_at)}
+            for a in PolicyAcknowledgement.objects.filter(user=user).order_by("acknowledged_at")
+        ],
+        "platform_accounts": [
+            {"platform": a.platform.name, "handle": a.handle, "added": iso(a.created_at)}
+            for a in PlatformAccount.objects.filter(user=user).select_related("platform")
+        ],
+    }
+    return [PersonalDataSection(name="advocacy", data=data)]
+
+
+@covers(*MODELS)
+def personal_data_erase(*, user, pseudonym: str) -> ErasedPart:
+    """Social handles go, and so do the reasons written about the person; roster places,
+    their history of statuses and the acknowledgements stay for the figures."""
+    handles = PlatformAccount.objects.filter(user=user).delete()[0]
+    memberships = RosterMembership.objects.filter(user=user)
+    reasons = memberships.exclude(reason="").update(reason="")
+    reasons += (
+        RosterEvent.objects.filter(membership__user=user).exclude(reason="").update(reason="")
+    )
+    return ErasedPart(
+        name="advocacy",
+        deleted={"social handles": handles, "roster reasons": reasons},
+        kept={
+            "roster places": memberships.count(),
+            "roster events": RosterEvent.objects.filter(membership__user=user).count(),
+            "policy acknowledgements": PolicyAcknowledgement.objects.filter(user=user).count(),
+        },
+    )
