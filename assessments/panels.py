@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from core.dashboard import DashboardPanel
 from people.models import zone_or_utc
+from people.roles import user_is_trainer
 
-from .selectors import practice_for, practice_overview
+from .selectors import practice_for, practice_overview, review_waiting
 
 # The dashboard lists the first few; the full list is one click away.
 PANEL_ITEMS = 6
@@ -54,4 +55,20 @@ def cohort_practice_section(*, request, cohort, access):
         },
         order=10,
         key="practice",
+    )
+
+
+def review_waiting_panel(request):
+    """Trainers (and site admins, for every cohort): how much work waits for their
+    decision, per cohort, and the oldest submissions with a link straight to each
+    review. Two queries."""
+    user = request.user
+    if not user_is_trainer(user):
+        return None
+    return DashboardPanel(
+        title=_("Work waiting for review"),
+        template="assessments/panels/review_waiting.html",
+        context={"waiting": review_waiting(user=user)},
+        order=12,
+        key="review-waiting",
     )

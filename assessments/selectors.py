@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext
 
 from cohorts.models import Cohort, Enrollment, Session
@@ -361,3 +361,28 @@ def submissions_waiting(*, user) -> QuerySet[Submission]:
     return submissions.select_related("assignment", "cohort", "user", "user__unit").order_by(
         "submitted_at", "pk"
     )
+
+
+@dataclass(frozen=True)
+class ReviewWaiting:
+    """Work waiting for a decision in a trainer's cohorts: how many per cohort, and the
+    oldest few submissions (with their assignment, cohort and person) to open directly."""
+
+    total: int
+    by_cohort: list[dict]  # {"cohort_id", "cohort__name", "waiting"}, by cohort name
+    oldest: list[Submission]
+
+
+def review_waiting(*, user, first: int = 5) -> ReviewWaiting:
+    """What ``user`` has to review in the cohorts they train (site admins: every cohort),
+    in two queries whatever the number of submissions."""
+    waiting = submissions_waiting(user=user)
+    by_cohort = list(
+        waiting.order_by()
+        .values("cohort_id", "cohort__name")
+        .annotate(waiting=Count("pk"))
+        .order_by("cohort__name", "cohort_id")
+    )
+    total = sum(row["waiting"] for row in by_cohort)
+    oldest = list(waiting[:first]) if total else []
+    return ReviewWaiting(total=total, by_cohort=by_cohort, oldest=oldest)

@@ -536,3 +536,54 @@ def session_attendance(*, session: Session) -> tuple[list[Enrollment], dict[int,
 def calendar_feed_for(*, user) -> CalendarFeed | None:
     """The person's private calendar feed, or None until they ask for one."""
     return CalendarFeed.objects.filter(user=user).first()
+
+
+# --- A trainer's home ------------------------------------------------------------------
+
+# How long after its last session a cohort stays on its trainers' dashboard.
+TRAINER_SHOWS_FOR = timedelta(days=14)
+
+
+@dataclass
+class TrainerCohort:
+    """One cohort a person trains, as their dashboard shows it: the next session, how
+    many people hold a place, and the sessions that started with attendance missing."""
+
+    cohort: Cohort
+    next_session: Session | None
+    places_taken: int
+    attendance_to_take: list[Session] = field(default_factory=list)
+
+
+def trainer_cohorts_overview(*, user, now) -> list[TrainerCohort]:
+    """The cohorts ``user`` trains (only those where they are a trainer, site admins
+    included) that are not cancelled and have not finished more than two weeks ago, with
+    their next session and the sessions whose attendance is not complete (started, and
+    fewer people marked than hold a place). Three queries for any number of cohorts."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cohorts = list(
+        Cohort.objects.filter(trainers=user, cancelled_at__isnull=True)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now - TRAINER_SHOWS_FOR))
+        .annotate(
+            taken=Count("enrollments", filter=Q(enrollments__status__in=Enrollment.HOLDS_A_PLACE))
+        )
+        .select_related("course")
+        .order_by("starts_at", "name", "pk")
+    )
+    if not cohorts:
+        return []
+    rows = {
+        cohort.pk: TrainerCohort(cohort=cohort, next_session=None, places_taken=cohort.taken)
+        for cohort in cohorts
+    }
+    sessions = Session.objects.filter(cohort_id__in=list(rows)).annotate(
+        recorded=Count("attendance")
+    )
+    for session in sessions.order_by("starts_at", "number"):
+        row = rows[session.cohort_id]
+        if session.ends_at > now and row.next_session is None:
+            row.next_session = session
+        if session.starts_at <= now and session.recorded < row.places_taken:
+            row.attendance_to_take.append(session)
+    return list(rows.values())

@@ -16,6 +16,7 @@ from .release import lesson_release_for_person
 
 DASHBOARD_PANELS.register(panels.my_cohorts_panel)
 DASHBOARD_PANELS.register(panels.team_learning_panel)
+DASHBOARD_PANELS.register(panels.trainer_cohorts_panel)
 
 # Courses asks which lessons are open: cohorts answers by schedule.
 LESSON_RELEASE.register(lesson_release_for_person)

@@ -6,3 +6,4 @@ from core.dashboard import DASHBOARD_PANELS
 from . import panels
 
 DASHBOARD_PANELS.register(panels.team_progress_panel)
+DASHBOARD_PANELS.register(panels.hr_summary_panel)
