@@ -26,9 +26,10 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import LessonCompletion, LessonPage
-from courses.selectors import CourseProgress
+from courses.selectors import CourseProgress, course_progress_map
 from people.models import BusinessUnit
 from people.roles import user_is_site_admin
 from people.selectors import unit_and_ancestor_ids, unit_descendant_ids
@@ -147,9 +148,23 @@ def _done_ids(*, users, lessons) -> dict[int, set[int]]:
     return done
 
 
+def enrollment_status_label(*, status: str, progress: CourseProgress | None) -> str:
+    """A person's status in a cohort, in words that mean one thing: "Completed" only when
+    they did every lesson of the course (or completed it); a cohort that ended before
+    that reads "Cohort ended", not "Completed" at 0 of 5 lessons."""
+    if status == Enrollment.Status.COMPLETED and not (
+        progress is not None
+        and (progress.completed or (progress.lessons and progress.done_count == progress.lesson_count))
+    ):
+        return str(_("Cohort ended"))
+    return str(Enrollment.Status(status).label)
+
+
 @dataclass
 class CohortCard:
-    """One of the person's cohorts, with their status, next session and progress."""
+    """One of the person's cohorts, with their status, next session and progress: their
+    progress in the whole course (``courses.selectors.course_progress_map``, the numbers
+    the course page shows) and how many of its lessons the schedule has released."""
 
     cohort: Cohort
     status: str
@@ -158,7 +173,11 @@ class CohortCard:
 
     @property
     def status_label(self) -> str:
-        return Enrollment.Status(self.status).label
+        return enrollment_status_label(status=self.status, progress=self.progress)
+
+    @property
+    def released_count(self) -> int:
+        return len(self.schedule.released)
 
     @property
     def may_see_video(self) -> bool:
@@ -192,14 +211,14 @@ def my_cohorts_overview(*, user, now) -> tuple[list[CohortCard], list[Cohort]]:
     taking = [cohort for cohort in cohorts if cohort.my_status in SHOWN_STATUSES]
     joinable = [cohort for cohort in cohorts if cohort.my_status not in SHOWN_STATUSES]
     schedules = cohort_schedules(cohort_ids=[cohort.pk for cohort in taking], now=now)
-    released = [lesson for schedule in schedules.values() for lesson in schedule.released]
-    done = _done_ids(users=[user], lessons=released)[user.pk]
+    courses = list({cohort.course_id: cohort.course for cohort in taking}.values())
+    progress = course_progress_map(user=user, courses=courses)
     cards = [
         CohortCard(
             cohort=cohort,
             status=cohort.my_status,
             schedule=schedules[cohort.pk],
-            progress=CourseProgress(lessons=schedules[cohort.pk].released, done_ids=done),
+            progress=progress[cohort.course_id],
         )
         for cohort in taking
     ]
@@ -587,3 +606,19 @@ def trainer_cohorts_overview(*, user, now) -> list[TrainerCohort]:
         if session.starts_at <= now and session.recorded < row.places_taken:
             row.attendance_to_take.append(session)
     return list(rows.values())
+
+
+def courses_taken_ids(*, user) -> list[int]:
+    """The courses ``user`` holds a place in a published, not cancelled cohort of (one
+    query): they take these courses even before opening a lesson."""
+    return list(
+        Cohort.objects.filter(
+            is_published=True,
+            cancelled_at__isnull=True,
+            enrollments__user=user,
+            enrollments__status__in=Enrollment.HOLDS_A_PLACE,
+        )
+        .order_by()
+        .values_list("course_id", flat=True)
+        .distinct()
+    )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import error_text
-from courses.selectors import lesson_release_for_course
+from courses.selectors import course_progress_map, lesson_release_for_course
 from people.models import zone_or_utc
 
 from .calendar import cohort_calendar, cohort_calendar_filename, person_calendar
@@ -32,6 +32,7 @@ from .selectors import (
     cohort_access_for,
     cohort_members,
     cohort_sessions,
+    enrollment_status_label,
     lessons_done_ids,
 )
 from .services import (
@@ -114,6 +115,11 @@ def cohort_detail(request, pk: int):
             if lesson.pk in open_ids and lesson.pk not in done_ids and lesson.pk not in seen:
                 seen.add(lesson.pk)
                 due.append(lesson)
+    # The person's progress in the course: the same selector, so the same numbers, as the
+    # course page and the dashboard.
+    progress = None
+    if access.enrollment is not None:
+        progress = course_progress_map(user=request.user, courses=[cohort.course])[cohort.course.pk]
     members = list(cohort_members(cohort=cohort)) if access.may_see_members else []
     cohort_tz = zone_or_utc(cohort.time_zone)
     viewer_tz = zone_or_utc(request.user.time_zone)
@@ -126,6 +132,12 @@ def cohort_detail(request, pk: int):
             "rows": rows,
             "next_session": next_session,
             "due": due,
+            "progress": progress,
+            "my_status_label": (
+                enrollment_status_label(status=access.enrollment.status, progress=progress)
+                if access.enrollment is not None
+                else ""
+            ),
             "members": members,
             "cohort_tz": cohort_tz,
             "viewer_tz": viewer_tz,

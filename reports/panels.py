@@ -14,10 +14,11 @@ from core.dashboard import DashboardPanel
 from people import roles
 from people.selectors import UnitTree
 
+from . import tables
 from .filters import REPORT_FIELDS, ReportFilters
 from .models import ReportSettings
 from .scope import report_scope, reports_of
-from .selectors import AdoptionRow, ReadinessRow, adoption, readiness
+from .selectors import NO_UNIT_ROW, AdoptionRow, ReadinessRow, adoption, readiness
 
 
 def team_progress_panel(request):
@@ -41,10 +42,17 @@ class ReportsSummary:
     target: int  # ready people each unit should have
     line: int  # the adoption tipping point, in percent
     readiness_rows: list[ReadinessRow]
-    readiness_short: list[ReadinessRow]  # rows under the target
+    # Units (rows of the report) not meeting the target, with the report's words for it.
+    readiness_short: list[tuple[ReadinessRow, str]]
     adoption_total: AdoptionRow | None
     adoption_rows: list[AdoptionRow]
-    adoption_short: list[AdoptionRow]  # rows with people, under the line
+    # Units with people under the line, with the report's words for it.
+    adoption_short: list[tuple[AdoptionRow, str]]
+
+    @property
+    def readiness_units(self) -> list[ReadinessRow]:
+        """The report's rows that are units with people (not "No unit")."""
+        return [row for row in self.readiness_rows if row.people and row.spec.key != NO_UNIT_ROW]
 
     @property
     def adoption_past_line(self) -> bool:
@@ -79,11 +87,19 @@ def reports_summary(*, request) -> ReportsSummary:
         target=settings.crisis_target,
         line=settings.tipping_point_percent,
         readiness_rows=ready.rows,
-        readiness_short=[row for row in ready.rows if row.people and row.ready < row.target],
+        readiness_short=[
+            (row, tables.readiness_status_text(row))
+            for row in ready.rows
+            if row.people and row.spec.key != NO_UNIT_ROW and row.status != "met"
+        ],
         adoption_total=adopted.total,
         adoption_rows=adopted.rows,
         adoption_short=[
-            row for row in adopted.rows if row.people and row.percent < adopted.line
+            (row, tables.adoption_status_text(adopted, row))
+            for row in adopted.rows
+            if row.people
+            and row.spec.key != NO_UNIT_ROW
+            and adopted.status(row) in ("near", "far")
         ],
     )
 
