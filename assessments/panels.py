@@ -20,19 +20,21 @@ PANEL_ITEMS = 6
 def whats_due_panel(request):
     """People with something to practise, or holding a place in a current cohort (who see
     "nothing due right now"). Hidden from everyone else: HR, trainers who are not learning,
-    newcomers in no cohort yet."""
+    newcomers in no cohort yet. Accepted work is done, so it is not "due": it shows under
+    "New feedback" until the learner opens the feedback, then leaves."""
     user = request.user
     if not getattr(user, "is_authenticated", False):
         return None
     practice = practice_overview(user=user, now=timezone.now())
-    items = practice.items
-    if not items and not practice.has_current_cohort:
+    items, feedback = practice.due, practice.feedback_to_read
+    if not items and not feedback and not practice.has_current_cohort:
         return None
     return DashboardPanel(
         title=_("What's due"),
         template="assessments/panels/whats_due.html",
         context={
             "items": items[:PANEL_ITEMS],
+            "feedback": feedback[:PANEL_ITEMS],
             "total": len(items),
             "more": max(0, len(items) - PANEL_ITEMS),
             "viewer_tz": zone_or_utc(user.time_zone),

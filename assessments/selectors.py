@@ -168,9 +168,23 @@ class DueItem:
         return not done and self.now > self.window.due_at
 
     @property
+    def review(self):
+        return getattr(self.submission, "review", None) if self.submission else None
+
+    @property
     def has_feedback(self) -> bool:
-        review = getattr(self.submission, "review", None) if self.submission else None
+        review = self.review
         return bool(review and (review.feedback or review.decision))
+
+    @property
+    def feedback_unread(self) -> bool:
+        """A decision (with or without words) the learner has not opened yet."""
+        return self.has_feedback and self.review.read_at is None
+
+    @property
+    def is_done(self) -> bool:
+        """Accepted: nothing more to do."""
+        return self.state == Submission.Status.ACCEPTED
 
 
 @dataclass(frozen=True)
@@ -181,6 +195,16 @@ class Practice:
     items: list[DueItem]
     cohorts: list[Cohort]
     now: datetime
+
+    @property
+    def due(self) -> list[DueItem]:
+        """What is still to do (or waits for a decision): everything but accepted work."""
+        return [item for item in self.items if not item.is_done]
+
+    @property
+    def feedback_to_read(self) -> list[DueItem]:
+        """Accepted work whose feedback the learner has not opened yet."""
+        return [item for item in self.items if item.is_done and item.feedback_unread]
 
     @property
     def has_current_cohort(self) -> bool:
