@@ -259,9 +259,7 @@ def feedback_open(request, pk: int):
     if submission is None or getattr(submission, "review", None) is None:
         raise Http404(_("No feedback found."))
     services.review_mark_read(submission=submission, by=request.user)
-    url = services.work_path(
-        cohort_id=submission.cohort_id, assignment_id=submission.assignment_id
-    )
+    url = services.work_path(cohort_id=submission.cohort_id, assignment_id=submission.assignment_id)
     return redirect(f"{url}#attempt-{submission.attempt}")
 
 

@@ -12,7 +12,12 @@ from core.dashboard import DashboardPanel
 from people import roles
 from people.models import zone_or_utc
 
-from .selectors import my_cohorts_overview, team_learning_rows, trainer_cohorts_overview
+from .selectors import (
+    course_cohorts_for,
+    my_cohorts_overview,
+    team_learning_rows,
+    trainer_cohorts_overview,
+)
 
 
 def my_cohorts_panel(request):
@@ -69,4 +74,26 @@ def trainer_cohorts_panel(request):
         context={"rows": rows, "viewer_tz": zone_or_utc(user.time_zone)},
         order=11,
         key="trainer-cohorts",
+    )
+
+
+def course_cohorts_section(*, request, course):
+    """On a course taught in cohorts: the reader's cohort, the cohorts open to them, or
+    (when none is) a way to register interest in the next run, and to withdraw it."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    standing = course_cohorts_for(user=user, course=course, now=timezone.now())
+    if not standing.runs_in_cohorts and standing.interest is None:
+        return None  # self-paced: nothing to join
+    return DashboardPanel(
+        title=_("Cohorts of this course"),
+        template="cohorts/panels/course_cohorts.html",
+        context={
+            "standing": standing,
+            "course": course,
+            "viewer_tz": zone_or_utc(user.time_zone),
+        },
+        order=10,
+        key="cohorts",
     )

@@ -34,7 +34,7 @@ from people.models import BusinessUnit
 from people.roles import user_is_site_admin
 from people.selectors import unit_and_ancestor_ids, unit_descendant_ids
 
-from .models import Attendance, CalendarFeed, Cohort, Enrollment, Session
+from .models import Attendance, CalendarFeed, Cohort, CourseInterest, Enrollment, Session
 from .release import cohort_releases
 
 
@@ -154,7 +154,10 @@ def enrollment_status_label(*, status: str, progress: CourseProgress | None) -> 
     that reads "Cohort ended", not "Completed" at 0 of 5 lessons."""
     if status == Enrollment.Status.COMPLETED and not (
         progress is not None
-        and (progress.completed or (progress.lessons and progress.done_count == progress.lesson_count))
+        and (
+            progress.completed
+            or (progress.lessons and progress.done_count == progress.lesson_count)
+        )
     ):
         return str(_("Cohort ended"))
     return str(Enrollment.Status(status).label)
@@ -622,3 +625,97 @@ def courses_taken_ids(*, user) -> list[int]:
         .values_list("course_id", flat=True)
         .distinct()
     )
+
+
+# --- Interest in the next run of a course -----------------------------------------------
+
+
+def open_for_enrolment(*, now) -> Q:
+    """Cohorts people may enrol in themselves: published, open, not cancelled or over."""
+    return Q(
+        is_published=True, enrollment_mode=Cohort.EnrollmentMode.OPEN, cancelled_at__isnull=True
+    ) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+
+
+def _open_to_units(units: set[int]) -> Q:
+    """Cohorts open to every unit, or to one of ``units`` (a unit and those above it)."""
+    through = Cohort.allowed_units.through
+    restricted = through.objects.filter(cohort_id=OuterRef("pk"))
+    return ~Exists(restricted) | Exists(restricted.filter(businessunit_id__in=units))
+
+
+@dataclass(frozen=True)
+class CourseCohorts:
+    """What a person can do about a course taught in cohorts: the cohort they are in, the
+    ones open to them, or registering interest in the next run."""
+
+    runs_in_cohorts: bool  # the course has (or had) a published cohort
+    mine: list[Cohort]  # not over, where they are invited, enrolled or waiting
+    open_to_me: list[Cohort]  # open for enrolment, to their unit, and they are not in it
+    interest: CourseInterest | None
+
+    @property
+    def may_register_interest(self) -> bool:
+        return self.runs_in_cohorts and not self.mine and not self.open_to_me
+
+
+def course_cohorts_for(*, user, course, now) -> CourseCohorts:
+    """The person's standing towards ``course``'s cohorts, in three queries (the unit tree,
+    the cohorts, the interest)."""
+    units = unit_and_ancestor_ids(unit_id=user.unit_id)
+    mine_status = Enrollment.objects.filter(user=user, cohort_id=OuterRef("pk")).values("status")[
+        :1
+    ]
+    cohorts = list(
+        Cohort.objects.filter(course=course, is_published=True)
+        .annotate(
+            my_status=Subquery(mine_status),
+            open_to_me=Case(
+                When(open_for_enrolment(now=now) & _open_to_units(units), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("starts_at", "name", "pk")
+    )
+    current = [
+        c for c in cohorts if c.cancelled_at is None and (c.ends_at is None or c.ends_at > now)
+    ]
+    mine = [c for c in current if c.my_status in ACTIVE_STATUSES]
+    open_to_me = [
+        c for c in current if c.open_to_me and c.my_status in (None, Enrollment.Status.WITHDRAWN)
+    ]
+    interest = CourseInterest.objects.filter(user=user, course=course).first()
+    return CourseCohorts(
+        runs_in_cohorts=bool(cohorts),
+        mine=mine,
+        open_to_me=open_to_me,
+        interest=interest,
+    )
+
+
+@dataclass(frozen=True)
+class CourseDemand:
+    """People waiting for the next run of a course: those who registered interest and are
+    not in a cohort of it that is still to come or running."""
+
+    people: list
+    count: int
+
+
+def course_demand(*, course, now) -> CourseDemand:
+    """Who asked to hear about the next run of ``course`` and holds no place (or
+    invitation, or waitlist spot) in a cohort of it that is not over: one query."""
+    active_elsewhere = Enrollment.objects.filter(
+        user_id=OuterRef("user_id"),
+        cohort__course=course,
+        cohort__cancelled_at__isnull=True,
+        status__in=ACTIVE_STATUSES,
+    ).filter(Q(cohort__ends_at__isnull=True) | Q(cohort__ends_at__gt=now))
+    interests = list(
+        CourseInterest.objects.filter(course=course, user__is_active=True)
+        .exclude(Exists(active_elsewhere))
+        .select_related("user", "user__unit")
+        .order_by("created_at", "pk")
+    )
+    return CourseDemand(people=interests, count=len(interests))

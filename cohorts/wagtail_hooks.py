@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
 from core.dashboard import DASHBOARD_PANELS
-from courses.extensions import COURSES_TAKEN, LESSON_RELEASE
+from courses.extensions import COURSE_PAGE_SECTIONS, COURSES_TAKEN, LESSON_RELEASE
 
 from . import admin_urls, panels
 from .admin_views import TrainersMenuItem
@@ -18,6 +18,7 @@ from .selectors import courses_taken_ids
 DASHBOARD_PANELS.register(panels.my_cohorts_panel)
 DASHBOARD_PANELS.register(panels.team_learning_panel)
 DASHBOARD_PANELS.register(panels.trainer_cohorts_panel)
+COURSE_PAGE_SECTIONS.register(panels.course_cohorts_section)
 
 # Courses asks which lessons are open: cohorts answers by schedule.
 LESSON_RELEASE.register(lesson_release_for_person)

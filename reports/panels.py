@@ -97,9 +97,7 @@ def reports_summary(*, request) -> ReportsSummary:
         adoption_short=[
             (row, tables.adoption_status_text(adopted, row))
             for row in adopted.rows
-            if row.people
-            and row.spec.key != NO_UNIT_ROW
-            and adopted.status(row) in ("near", "far")
+            if row.people and row.spec.key != NO_UNIT_ROW and adopted.status(row) in ("near", "far")
         ],
     )
 

@@ -57,7 +57,7 @@ def whats_due(client):
 
 
 def test_feedback_is_new_until_opened_then_read(client, lena, sent_back):
-    """"New feedback" shows with a button; pressing it marks the review read and opens the
+    """ "New feedback" shows with a button; pressing it marks the review read and opens the
     attempt on the work page; after that the tag and the button are gone."""
     client.force_login(lena)
     html = client.get(DASHBOARD).content.decode()
@@ -148,7 +148,8 @@ def test_accepted_work_leaves_whats_due(client, lena, accepted):
     assert "New feedback on accepted work" in html
     client.post(open_url(accepted))
     panel = whats_due(client)
-    assert panel.context["items"] == [] and panel.context["feedback"] == []
+    assert panel.context["items"] == []
+    assert panel.context["feedback"] == []
     assert "New feedback on accepted work" not in client.get(DASHBOARD).content.decode()
     # "Your practice" still lists it, as accepted.
     assert "Accepted" in client.get(MINE).content.decode()

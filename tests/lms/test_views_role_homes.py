@@ -267,7 +267,7 @@ def test_hr_summary_counts_match_a_hand_count(client, hr, hr_world):
     client.force_login(hr)
     response = client.get(URL)
     summary = _panel(response, "reports-summary").context["summary"]
-    assert summary.target == 2 and summary.line == 16
+    assert (summary.target, summary.line) == (2, 16)
     short = {row.spec.label: (row.ready, row.people, text) for row, text in summary.readiness_short}
     assert short == {
         "Alpha": (2, 3, "1 unit below falls short"),
