@@ -71,6 +71,6 @@ def review_waiting_panel(request):
         title=_("Work waiting for review"),
         template="assessments/panels/review_waiting.html",
         context={"waiting": review_waiting(user=user)},
-        order=12,
+        order=6,
         key="review-waiting",
     )

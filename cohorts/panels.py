@@ -72,7 +72,7 @@ def trainer_cohorts_panel(request):
         title=_("Cohorts you train"),
         template="cohorts/panels/trainer_cohorts.html",
         context={"rows": rows, "viewer_tz": zone_or_utc(user.time_zone)},
-        order=11,
+        order=5,
         key="trainer-cohorts",
     )
 

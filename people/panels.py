@@ -94,6 +94,6 @@ def admin_attention_panel(request):
             "users_url": reverse("wagtailusers_users:index"),
             "admin_url": reverse("wagtailadmin_home"),
         },
-        order=11,
+        order=4,
         key="admin-attention",
     )

@@ -111,6 +111,6 @@ def hr_summary_panel(request):
         title=_("The reports at a glance"),
         template="reports/panels/hr_summary.html",
         context={"summary": reports_summary(request=request)},
-        order=11,
+        order=5,
         key="reports-summary",
     )
