@@ -91,10 +91,17 @@ def cohort_detail(request, pk: int):
     cohort = access.cohort
     now = timezone.now()
     sessions = list(cohort_sessions(cohort=cohort))
-    done_ids = lessons_done_ids(
-        user=request.user,
-        lessons=[lesson for session in sessions for lesson in session.lessons.all()],
-    )
+    # The person's progress in the course: the same selector, so the same numbers, as the
+    # course page and the dashboard; its completions serve the schedule's ticks too.
+    progress = None
+    if access.enrollment is not None:
+        progress = course_progress_map(user=request.user, courses=[cohort.course])[cohort.course.pk]
+        done_ids = frozenset(progress.done_ids)
+    else:
+        done_ids = lessons_done_ids(
+            user=request.user,
+            lessons=[lesson for session in sessions for lesson in session.lessons.all()],
+        )
     next_session = next((session for session in sessions if session.ends_at > now), None)
     release = lesson_release_for_course(user=request.user, course=cohort.course, now=now)
     lessons = [lesson for session in sessions for lesson in session.lessons.all()]
@@ -118,11 +125,6 @@ def cohort_detail(request, pk: int):
             if lesson.pk in open_ids and lesson.pk not in done_ids and lesson.pk not in seen:
                 seen.add(lesson.pk)
                 due.append(lesson)
-    # The person's progress in the course: the same selector, so the same numbers, as the
-    # course page and the dashboard.
-    progress = None
-    if access.enrollment is not None:
-        progress = course_progress_map(user=request.user, courses=[cohort.course])[cohort.course.pk]
     members = list(cohort_members(cohort=cohort)) if access.may_see_members else []
     cohort_tz = zone_or_utc(cohort.time_zone)
     viewer_tz = zone_or_utc(request.user.time_zone)

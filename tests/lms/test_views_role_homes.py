@@ -14,6 +14,7 @@ from assessments.models import Submission
 from cms.models import HomePage, PolicyPage, PolicyVersion
 from cohorts.models import Attendance, Cohort, Enrollment
 from core.models import DeferredTask
+from reports.models import ReportSettings
 from tests.factories import (
     AssignmentFactory,
     BusinessUnitFactory,
@@ -283,6 +284,20 @@ def test_hr_summary_counts_match_a_hand_count(client, hr, hr_world):
     assert "2 of 8 people (25.0%) practise every core competency: past the 16% line." in content
     assert reverse("reports:readiness") in content
     assert reverse("reports:adoption") in content
+
+
+def test_hr_summary_follows_the_lines_hr_set_and_writes_nothing(client, hr, hr_world):
+    """With a target of 1, Alpha (2 ready, each unit below with 1) meets it; the line at
+    30% puts everyone (25%) under it. Without saved settings, the dashboard reads the
+    defaults and creates no settings row (a GET writes nothing)."""
+    client.force_login(hr)
+    client.get(URL)
+    assert not ReportSettings.objects.exists()
+    ReportSettings.objects.create(crisis_target=1, tipping_point_percent=30)
+    summary = _panel(client.get(URL), "reports-summary").context["summary"]
+    assert {row.spec.label for row, _text in summary.readiness_short} == {"Beta", "Hub"}
+    assert not summary.adoption_past_line
+    assert "under the 30% line" in client.get(URL).content.decode()
 
 
 def test_hr_summary_agrees_with_the_reports_themselves(client, hr, hr_world):
