@@ -314,3 +314,13 @@ def test_the_enrolled_are_not_told(course, cohort_trainer, lena, committed):
     with committed():
         _save(course, cohort_trainer, cohort=draft)
     assert mail.outbox == []
+
+
+def test_a_locked_lesson_points_to_the_course_pages_cohorts(client, lena, course):
+    """A lesson of a course taught in cohorts, opened by someone in none, links to the
+    cohorts section of the course page (not to a dashboard that lists nothing)."""
+    lesson = course.get_children().first()
+    client.force_login(lena)
+    content = client.get(lesson.url).content.decode()
+    assert f'href="{course.url}#course-cohorts"' in content
+    assert "listed on your dashboard" not in content
