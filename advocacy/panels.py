@@ -31,6 +31,8 @@ from .selectors import (
 Status = RosterMembership.Status
 # Where a person can join from, as on /roster/me/.
 _JOINABLE = (None, Status.ELIGIBLE, Status.DECLINED)
+# Requests waiting for approval named on a lead's dashboard; the rest are one click away.
+OLDEST_SHOWN = 5
 
 
 # --- Everyone: where I stand -----------------------------------------------------------------
@@ -105,10 +107,17 @@ def roster_overview_panel(request):
     if not (user_is_advocacy_lead(user) or user_is_hr(user)):
         return None
     summary = roster_summary()
+    is_lead = user_is_advocacy_lead(user)
+    oldest = []
+    if is_lead and summary["waiting"]:
+        # The first few requests by name, so a lead sees whom they keep waiting (one query).
+        oldest = list(
+            approvals_waiting().prefetch_related(None).select_related("user")[:OLDEST_SHOWN]
+        )
     return DashboardPanel(
         title=_("The roster"),
         template="advocacy/panels/roster.html",
-        context={**summary, "is_lead": user_is_advocacy_lead(user)},
+        context={**summary, "is_lead": is_lead, "oldest_waiting": oldest},
         order=45,
         key="roster",
     )

@@ -275,6 +275,9 @@ class Review(models.Model):
     )
     feedback = models.TextField(_("feedback"), blank=True)  # plain text
     decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+    # When the learner opened the feedback (``review_mark_read``, on a POST); empty while
+    # unread, so "New feedback" means exactly that.
+    read_at = models.DateTimeField(_("read by the learner"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("review")

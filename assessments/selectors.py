@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext
 
 from cohorts.models import Cohort, Enrollment, Session
@@ -168,9 +168,23 @@ class DueItem:
         return not done and self.now > self.window.due_at
 
     @property
+    def review(self):
+        return getattr(self.submission, "review", None) if self.submission else None
+
+    @property
     def has_feedback(self) -> bool:
-        review = getattr(self.submission, "review", None) if self.submission else None
+        review = self.review
         return bool(review and (review.feedback or review.decision))
+
+    @property
+    def feedback_unread(self) -> bool:
+        """A decision (with or without words) the learner has not opened yet."""
+        return self.has_feedback and self.review.read_at is None
+
+    @property
+    def is_done(self) -> bool:
+        """Accepted: nothing more to do."""
+        return self.state == Submission.Status.ACCEPTED
 
 
 @dataclass(frozen=True)
@@ -181,6 +195,16 @@ class Practice:
     items: list[DueItem]
     cohorts: list[Cohort]
     now: datetime
+
+    @property
+    def due(self) -> list[DueItem]:
+        """What is still to do (or waits for a decision): everything but accepted work."""
+        return [item for item in self.items if not item.is_done]
+
+    @property
+    def feedback_to_read(self) -> list[DueItem]:
+        """Accepted work whose feedback the learner has not opened yet."""
+        return [item for item in self.items if item.is_done and item.feedback_unread]
 
     @property
     def has_current_cohort(self) -> bool:
@@ -361,3 +385,28 @@ def submissions_waiting(*, user) -> QuerySet[Submission]:
     return submissions.select_related("assignment", "cohort", "user", "user__unit").order_by(
         "submitted_at", "pk"
     )
+
+
+@dataclass(frozen=True)
+class ReviewWaiting:
+    """Work waiting for a decision in a trainer's cohorts: how many per cohort, and the
+    oldest few submissions (with their assignment, cohort and person) to open directly."""
+
+    total: int
+    by_cohort: list[dict]  # {"cohort_id", "cohort__name", "waiting"}, by cohort name
+    oldest: list[Submission]
+
+
+def review_waiting(*, user, first: int = 5) -> ReviewWaiting:
+    """What ``user`` has to review in the cohorts they train (site admins: every cohort),
+    in two queries whatever the number of submissions."""
+    waiting = submissions_waiting(user=user)
+    by_cohort = list(
+        waiting.order_by()
+        .values("cohort_id", "cohort__name")
+        .annotate(waiting=Count("pk"))
+        .order_by("cohort__name", "cohort_id")
+    )
+    total = sum(row["waiting"] for row in by_cohort)
+    oldest = list(waiting[:first]) if total else []
+    return ReviewWaiting(total=total, by_cohort=by_cohort, oldest=oldest)

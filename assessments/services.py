@@ -461,6 +461,23 @@ def review_decide(
     return review
 
 
+def review_mark_read(*, submission: Submission, by, now: datetime | None = None) -> bool:
+    """The learner opened the feedback on their attempt: "New feedback" goes away.
+
+    Only the attempt's author marks it; a second call changes nothing. Returns whether
+    the review was unread until now. Called from a POST (the button that opens the
+    feedback), never from a page view: reading a page writes nothing.
+    """
+    if by.pk != submission.user_id:
+        raise PermissionDenied(_("Only the author of this work reads its feedback."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        changed = Review.objects.filter(submission=submission, read_at__isnull=True).update(
+            read_at=now
+        )
+    return bool(changed)
+
+
 # --- A cohort's own dates -----------------------------------------------------------------
 
 

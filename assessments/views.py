@@ -18,7 +18,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cohorts.models import Cohort
 from core.errors import error_text
@@ -242,6 +242,25 @@ def _save_and_maybe_submit(
     else:
         messages.success(request, _("Submitted: your trainer will review it."))
     return False
+
+
+# --- Feedback: unread until the learner opens it ---------------------------------------
+
+
+@login_required
+@require_POST
+def feedback_open(request, pk: int):
+    """Open the feedback on one of the person's attempts: mark it read and show it on
+    the work page. A POST (the "Read the feedback" button), because it writes; anyone
+    else's attempt, or an attempt without a decision, is a 404."""
+    submission = (
+        Submission.objects.select_related("review").filter(pk=pk, user=request.user).first()
+    )
+    if submission is None or getattr(submission, "review", None) is None:
+        raise Http404(_("No feedback found."))
+    services.review_mark_read(submission=submission, by=request.user)
+    url = services.work_path(cohort_id=submission.cohort_id, assignment_id=submission.assignment_id)
+    return redirect(f"{url}#attempt-{submission.attempt}")
 
 
 # --- Screenshots ----------------------------------------------------------------------

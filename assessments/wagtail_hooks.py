@@ -68,6 +68,7 @@ def cohort_practice_links(*, request, cohort):
 # --- On the dashboard and a cohort's page -----------------------------------------------
 
 DASHBOARD_PANELS.register(panels.whats_due_panel)
+DASHBOARD_PANELS.register(panels.review_waiting_panel)
 COHORT_PAGE_SECTIONS.register(panels.cohort_practice_section)
 
 PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)

@@ -1,6 +1,8 @@
 from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -32,3 +34,12 @@ def documents_for_signed_in_people(document, request):
     if document_is_public(document=document, request=request):
         return None
     return redirect_to_login(request.get_full_path())
+
+
+@hooks.register("register_admin_menu_item")
+def back_to_the_site_menu_item():
+    """The first item of the admin's menu: the way back to the site (the person's
+    dashboard), for everyone who may enter the admin."""
+    return MenuItem(
+        _("Back to the site"), reverse("dashboard"), name="back-to-site", icon_name="site", order=1
+    )

@@ -45,6 +45,7 @@ from .selectors import (
     cohort_roster,
     cohorts_for_trainer,
     cohorts_listing,
+    course_demand,
     session_attendance,
     users_in_unit,
 )
@@ -201,6 +202,7 @@ class CohortDetailView(CohortMixin, TrainerView):
                 not in (Cohort.Status.CANCELLED, Cohort.Status.FINISHED),
                 "attendance_from": now + ATTENDANCE_EARLY,
                 "admin_links": COHORT_ADMIN_LINKS.collect(request=self.request, cohort=self.cohort),
+                "demand": course_demand(course=self.cohort.course, now=now),
             }
         )
         return context

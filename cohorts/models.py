@@ -258,3 +258,36 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+class CourseInterest(models.Model):
+    """Someone with no cohort open to them asks to hear about the next run of a course.
+
+    Trainers see the demand on a cohort's admin page; when a cohort of the course opens
+    for enrolment, everyone interested whose unit it is open to gets one e-mail (keyed by
+    cohort and person). A person withdraws their interest by deleting the row.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="course_interests",
+        verbose_name=_("person"),
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.CASCADE,
+        related_name="interests",
+        verbose_name=_("course"),
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("interest in a course")
+        verbose_name_plural = _("interest in courses")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="cohorts_one_interest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.course}"

@@ -12,15 +12,26 @@ from core.dashboard import DashboardPanel
 from people import roles
 from people.models import zone_or_utc
 
-from .selectors import my_cohorts_overview, team_learning_rows
+from .selectors import (
+    course_cohorts_for,
+    my_cohorts_overview,
+    team_learning_rows,
+    trainer_cohorts_overview,
+)
 
 
 def my_cohorts_panel(request):
-    """Everyone signed in: their cohorts, what comes next, and open cohorts to join."""
+    """Everyone signed in: their cohorts, what comes next, and open cohorts to join.
+
+    Staff (trainers, HR, advocacy leads, site admins) who take no cohort themselves do
+    not see it: "You are not in a cohort yet" is a learner's message, and their own
+    panels say what they have to do."""
     user = request.user
     if not getattr(user, "is_authenticated", False):
         return None
     cards, joinable = my_cohorts_overview(user=user, now=timezone.now())
+    if not cards and roles.user_is_staff(user):
+        return None
     return DashboardPanel(
         title=_("My cohorts"),
         template="cohorts/panels/my_cohorts.html",
@@ -45,4 +56,44 @@ def team_learning_panel(request):
         order=35,
         key="team-learning",
         wide=True,
+    )
+
+
+def trainer_cohorts_panel(request):
+    """Trainers: the cohorts they train, each with its next session and the sessions
+    whose attendance is still to take, with links to the screens that do it."""
+    user = request.user
+    if not roles.user_is_trainer(user):
+        return None
+    rows = trainer_cohorts_overview(user=user, now=timezone.now())
+    if not rows and roles.user_is_site_admin(user):
+        return None  # a site admin who trains nothing has their own panel
+    return DashboardPanel(
+        title=_("Cohorts you train"),
+        template="cohorts/panels/trainer_cohorts.html",
+        context={"rows": rows, "viewer_tz": zone_or_utc(user.time_zone)},
+        order=5,
+        key="trainer-cohorts",
+    )
+
+
+def course_cohorts_section(*, request, course):
+    """On a course taught in cohorts: the reader's cohort, the cohorts open to them, or
+    (when none is) a way to register interest in the next run, and to withdraw it."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    standing = course_cohorts_for(user=user, course=course, now=timezone.now())
+    if not standing.runs_in_cohorts and standing.interest is None:
+        return None  # self-paced: nothing to join
+    return DashboardPanel(
+        title=_("Cohorts of this course"),
+        template="cohorts/panels/course_cohorts.html",
+        context={
+            "standing": standing,
+            "course": course,
+            "viewer_tz": zone_or_utc(user.time_zone),
+        },
+        order=10,
+        key="cohorts",
     )

@@ -26,14 +26,15 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import LessonCompletion, LessonPage
-from courses.selectors import CourseProgress
+from courses.selectors import CourseProgress, course_progress_map
 from people.models import BusinessUnit
 from people.roles import user_is_site_admin
 from people.selectors import unit_and_ancestor_ids, unit_descendant_ids
 
-from .models import Attendance, CalendarFeed, Cohort, Enrollment, Session
+from .models import Attendance, CalendarFeed, Cohort, CourseInterest, Enrollment, Session
 from .release import cohort_releases
 
 
@@ -147,9 +148,26 @@ def _done_ids(*, users, lessons) -> dict[int, set[int]]:
     return done
 
 
+def enrollment_status_label(*, status: str, progress: CourseProgress | None) -> str:
+    """A person's status in a cohort, in words that mean one thing: "Completed" only when
+    they did every lesson of the course (or completed it); a cohort that ended before
+    that reads "Cohort ended", not "Completed" at 0 of 5 lessons."""
+    if status == Enrollment.Status.COMPLETED and not (
+        progress is not None
+        and (
+            progress.completed
+            or (progress.lessons and progress.done_count == progress.lesson_count)
+        )
+    ):
+        return str(_("Cohort ended"))
+    return str(Enrollment.Status(status).label)
+
+
 @dataclass
 class CohortCard:
-    """One of the person's cohorts, with their status, next session and progress."""
+    """One of the person's cohorts, with their status, next session and progress: their
+    progress in the whole course (``courses.selectors.course_progress_map``, the numbers
+    the course page shows) and how many of its lessons the schedule has released."""
 
     cohort: Cohort
     status: str
@@ -158,7 +176,11 @@ class CohortCard:
 
     @property
     def status_label(self) -> str:
-        return Enrollment.Status(self.status).label
+        return enrollment_status_label(status=self.status, progress=self.progress)
+
+    @property
+    def released_count(self) -> int:
+        return len(self.schedule.released)
 
     @property
     def may_see_video(self) -> bool:
@@ -192,14 +214,14 @@ def my_cohorts_overview(*, user, now) -> tuple[list[CohortCard], list[Cohort]]:
     taking = [cohort for cohort in cohorts if cohort.my_status in SHOWN_STATUSES]
     joinable = [cohort for cohort in cohorts if cohort.my_status not in SHOWN_STATUSES]
     schedules = cohort_schedules(cohort_ids=[cohort.pk for cohort in taking], now=now)
-    released = [lesson for schedule in schedules.values() for lesson in schedule.released]
-    done = _done_ids(users=[user], lessons=released)[user.pk]
+    courses = list({cohort.course_id: cohort.course for cohort in taking}.values())
+    progress = course_progress_map(user=user, courses=courses)
     cards = [
         CohortCard(
             cohort=cohort,
             status=cohort.my_status,
             schedule=schedules[cohort.pk],
-            progress=CourseProgress(lessons=schedules[cohort.pk].released, done_ids=done),
+            progress=progress[cohort.course_id],
         )
         for cohort in taking
     ]
@@ -536,3 +558,164 @@ def session_attendance(*, session: Session) -> tuple[list[Enrollment], dict[int,
 def calendar_feed_for(*, user) -> CalendarFeed | None:
     """The person's private calendar feed, or None until they ask for one."""
     return CalendarFeed.objects.filter(user=user).first()
+
+
+# --- A trainer's home ------------------------------------------------------------------
+
+# How long after its last session a cohort stays on its trainers' dashboard.
+TRAINER_SHOWS_FOR = timedelta(days=14)
+
+
+@dataclass
+class TrainerCohort:
+    """One cohort a person trains, as their dashboard shows it: the next session, how
+    many people hold a place, and the sessions that started with attendance missing."""
+
+    cohort: Cohort
+    next_session: Session | None
+    places_taken: int
+    attendance_to_take: list[Session] = field(default_factory=list)
+
+
+def trainer_cohorts_overview(*, user, now) -> list[TrainerCohort]:
+    """The cohorts ``user`` trains (only those where they are a trainer, site admins
+    included) that are not cancelled and have not finished more than two weeks ago, with
+    their next session and the sessions whose attendance is not complete (started, and
+    fewer people marked than hold a place). Three queries for any number of cohorts."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cohorts = list(
+        Cohort.objects.filter(trainers=user, cancelled_at__isnull=True)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now - TRAINER_SHOWS_FOR))
+        .annotate(
+            taken=Count("enrollments", filter=Q(enrollments__status__in=Enrollment.HOLDS_A_PLACE))
+        )
+        .select_related("course")
+        .order_by("starts_at", "name", "pk")
+    )
+    if not cohorts:
+        return []
+    rows = {
+        cohort.pk: TrainerCohort(cohort=cohort, next_session=None, places_taken=cohort.taken)
+        for cohort in cohorts
+    }
+    sessions = Session.objects.filter(cohort_id__in=list(rows)).annotate(
+        recorded=Count("attendance")
+    )
+    for session in sessions.order_by("starts_at", "number"):
+        row = rows[session.cohort_id]
+        if session.ends_at > now and row.next_session is None:
+            row.next_session = session
+        if session.starts_at <= now and session.recorded < row.places_taken:
+            row.attendance_to_take.append(session)
+    return list(rows.values())
+
+
+def courses_taken_ids(*, user) -> list[int]:
+    """The courses ``user`` holds a place in a published, not cancelled cohort of (one
+    query): they take these courses even before opening a lesson."""
+    return list(
+        Cohort.objects.filter(
+            is_published=True,
+            cancelled_at__isnull=True,
+            enrollments__user=user,
+            enrollments__status__in=Enrollment.HOLDS_A_PLACE,
+        )
+        .order_by()
+        .values_list("course_id", flat=True)
+        .distinct()
+    )
+
+
+# --- Interest in the next run of a course -----------------------------------------------
+
+
+def open_for_enrolment(*, now) -> Q:
+    """Cohorts people may enrol in themselves: published, open, not cancelled or over."""
+    return Q(
+        is_published=True, enrollment_mode=Cohort.EnrollmentMode.OPEN, cancelled_at__isnull=True
+    ) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+
+
+def _open_to_units(units: set[int]) -> Q:
+    """Cohorts open to every unit, or to one of ``units`` (a unit and those above it)."""
+    through = Cohort.allowed_units.through
+    restricted = through.objects.filter(cohort_id=OuterRef("pk"))
+    return ~Exists(restricted) | Exists(restricted.filter(businessunit_id__in=units))
+
+
+@dataclass(frozen=True)
+class CourseCohorts:
+    """What a person can do about a course taught in cohorts: the cohort they are in, the
+    ones open to them, or registering interest in the next run."""
+
+    runs_in_cohorts: bool  # the course has (or had) a published cohort
+    mine: list[Cohort]  # not over, where they are invited, enrolled or waiting
+    open_to_me: list[Cohort]  # open for enrolment, to their unit, and they are not in it
+    interest: CourseInterest | None
+
+    @property
+    def may_register_interest(self) -> bool:
+        return self.runs_in_cohorts and not self.mine and not self.open_to_me
+
+
+def course_cohorts_for(*, user, course, now) -> CourseCohorts:
+    """The person's standing towards ``course``'s cohorts, in three queries (the unit tree,
+    the cohorts, the interest)."""
+    units = unit_and_ancestor_ids(unit_id=user.unit_id)
+    mine_status = Enrollment.objects.filter(user=user, cohort_id=OuterRef("pk")).values("status")[
+        :1
+    ]
+    cohorts = list(
+        Cohort.objects.filter(course=course, is_published=True)
+        .annotate(
+            my_status=Subquery(mine_status),
+            open_to_me=Case(
+                When(open_for_enrolment(now=now) & _open_to_units(units), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("starts_at", "name", "pk")
+    )
+    current = [
+        c for c in cohorts if c.cancelled_at is None and (c.ends_at is None or c.ends_at > now)
+    ]
+    mine = [c for c in current if c.my_status in ACTIVE_STATUSES]
+    open_to_me = [
+        c for c in current if c.open_to_me and c.my_status in (None, Enrollment.Status.WITHDRAWN)
+    ]
+    interest = CourseInterest.objects.filter(user=user, course=course).first()
+    return CourseCohorts(
+        runs_in_cohorts=bool(cohorts),
+        mine=mine,
+        open_to_me=open_to_me,
+        interest=interest,
+    )
+
+
+@dataclass(frozen=True)
+class CourseDemand:
+    """People waiting for the next run of a course: those who registered interest and are
+    not in a cohort of it that is still to come or running."""
+
+    people: list
+    count: int
+
+
+def course_demand(*, course, now) -> CourseDemand:
+    """Who asked to hear about the next run of ``course`` and holds no place (or
+    invitation, or waitlist spot) in a cohort of it that is not over: one query."""
+    active_elsewhere = Enrollment.objects.filter(
+        user_id=OuterRef("user_id"),
+        cohort__course=course,
+        cohort__cancelled_at__isnull=True,
+        status__in=ACTIVE_STATUSES,
+    ).filter(Q(cohort__ends_at__isnull=True) | Q(cohort__ends_at__gt=now))
+    interests = list(
+        CourseInterest.objects.filter(course=course, user__is_active=True)
+        .exclude(Exists(active_elsewhere))
+        .select_related("user", "user__unit")
+        .order_by("created_at", "pk")
+    )
+    return CourseDemand(people=interests, count=len(interests))

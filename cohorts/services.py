@@ -22,17 +22,21 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Min
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.tasks import notify_after_commit
 from people.roles import user_is_site_admin, user_is_trainer
+from people.selectors import unit_descendant_ids
 
-from .models import Attendance, CalendarFeed, Cohort, Enrollment, Session
+from .models import Attendance, CalendarFeed, Cohort, CourseInterest, Enrollment, Session
 from .selectors import (
     cohort_places_taken,
     cohort_waitlist,
+    course_cohorts_for,
+    open_for_enrolment,
     sessions_due_for_reminder,
     unit_allowed,
     user_runs_cohort,
@@ -859,6 +863,7 @@ def cohort_save(
                 _("This cohort is cancelled: it can no longer change."), code="cancelled"
             )
         _cohort_validate(cohort=locked, by=by, data=data, trainers=trainers, changes=changes)
+        was_open = locked is not None and _is_open_for_enrolment(locked)
         target = locked or Cohort()
         for name, value in data.items():
             setattr(target, name, value.strip() if isinstance(value, str) else value)
@@ -884,5 +889,85 @@ def cohort_save(
                 raise ScheduleRowError(row, error) from error
         if locked is not None and target.cancelled_at is None:
             _promote_waiting(locked=target)
-    target.refresh_from_db()
+        target.refresh_from_db()
+        if not was_open and _is_open_for_enrolment(target):
+            course_interest_notify(cohort=target)
     return target
+
+
+def _is_open_for_enrolment(cohort: Cohort) -> bool:
+    return Cohort.objects.filter(open_for_enrolment(now=timezone.now()), pk=cohort.pk).exists()
+
+
+# --- Interest in the next run of a course -------------------------------------------------
+
+
+def course_interest_register(*, course, user) -> tuple[CourseInterest, bool]:
+    """``user`` asks to hear when a cohort of ``course`` opens to them. Only for a live
+    course taught in cohorts, and only while no cohort of it is open to them and they are
+    in none that is still to come or running (else: enrol there). Asking twice keeps the
+    first request. Returns the interest and whether it is new."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise PermissionDenied(_("Sign in to register your interest."))
+    if not course.live:
+        raise ValidationError(_("This course is not published."), code="not_live")
+    standing = course_cohorts_for(user=user, course=course, now=timezone.now())
+    if not standing.runs_in_cohorts:
+        raise ValidationError(
+            _("This course is not taught in cohorts: its lessons are open to you."),
+            code="self_paced",
+        )
+    if standing.mine:
+        raise ValidationError(_("You are already in a cohort of this course."), code="in_a_cohort")
+    if standing.open_to_me:
+        raise ValidationError(
+            _("A cohort of this course is open to you now: enrol there."), code="open_cohort"
+        )
+    with transaction.atomic():
+        return CourseInterest.objects.get_or_create(user=user, course=course)
+
+
+def course_interest_withdraw(*, course, user) -> bool:
+    """``user`` no longer wants to hear about the next run of ``course``. Returns whether
+    there was an interest to withdraw; their own only."""
+    with transaction.atomic():
+        deleted, _rows = CourseInterest.objects.filter(user=user, course=course).delete()
+    return bool(deleted)
+
+
+def course_interest_notify(*, cohort: Cohort) -> int:
+    """Tell everyone interested in ``cohort``'s course, whose unit it is open to and who
+    is not in it, that it takes people now: one plain e-mail each, keyed by cohort and
+    person, sent after the commit. Returns how many were queued."""
+    allowed = list(cohort.allowed_units.all())
+    allowed_ids: set[int] | None = None
+    if allowed:
+        allowed_ids = set()
+        for unit in allowed:
+            allowed_ids |= unit_descendant_ids(unit=unit)
+    interests = (
+        CourseInterest.objects.filter(course_id=cohort.course_id, user__is_active=True)
+        .exclude(user__enrollments__cohort=cohort)
+        .select_related("user")
+        .order_by("pk")
+    )
+    course = cohort.course
+    path = reverse("cohorts:detail", args=[cohort.pk])
+    queued = 0
+    for interest in interests:
+        user = interest.user
+        if allowed_ids is not None and user.unit_id not in allowed_ids:
+            continue
+        notify_after_commit(
+            user_id=user.pk,
+            key=f"course-interest:{cohort.pk}:{user.pk}",
+            template=EMAIL + "interest_cohort_open",
+            context={
+                **_cohort_context(cohort),
+                "course_title": course.title,
+                "path": path,
+                "starts": local_time(cohort.starts_at, user.time_zone) if cohort.starts_at else "",
+            },
+        )
+        queued += 1
+    return queued

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cohort/<int:pk>/accept/", views.cohort_accept, name="accept"),
     path("cohort/<int:pk>/withdraw/", views.cohort_withdraw, name="withdraw"),
     path("cohort/<int:pk>/calendar.ics", views.cohort_calendar_download, name="calendar_ics"),
+    path("course/<int:course_pk>/interest/", views.course_interest, name="interest"),
     path("calendar/", views.calendar_feed_page, name="calendar"),
     path("calendar/reset/", views.calendar_feed_reset, name="calendar_reset"),
     path("calendar/<str:token>.ics", views.personal_feed, name="feed"),

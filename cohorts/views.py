@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import error_text
-from courses.selectors import lesson_release_for_course
+from courses.models import CoursePage
+from courses.selectors import course_progress_map, lesson_release_for_course
 from people.models import zone_or_utc
 
 from .calendar import cohort_calendar, cohort_calendar_filename, person_calendar
@@ -32,12 +33,15 @@ from .selectors import (
     cohort_access_for,
     cohort_members,
     cohort_sessions,
+    enrollment_status_label,
     lessons_done_ids,
 )
 from .services import (
     ENROLLED_MESSAGE,
     WAITLIST_MESSAGE,
     calendar_feed_open,
+    course_interest_register,
+    course_interest_withdraw,
     enrollment_accept_invitation,
     enrollment_request,
     enrollment_withdraw,
@@ -87,10 +91,17 @@ def cohort_detail(request, pk: int):
     cohort = access.cohort
     now = timezone.now()
     sessions = list(cohort_sessions(cohort=cohort))
-    done_ids = lessons_done_ids(
-        user=request.user,
-        lessons=[lesson for session in sessions for lesson in session.lessons.all()],
-    )
+    # The person's progress in the course: the same selector, so the same numbers, as the
+    # course page and the dashboard; its completions serve the schedule's ticks too.
+    progress = None
+    if access.enrollment is not None:
+        progress = course_progress_map(user=request.user, courses=[cohort.course])[cohort.course.pk]
+        done_ids = frozenset(progress.done_ids)
+    else:
+        done_ids = lessons_done_ids(
+            user=request.user,
+            lessons=[lesson for session in sessions for lesson in session.lessons.all()],
+        )
     next_session = next((session for session in sessions if session.ends_at > now), None)
     release = lesson_release_for_course(user=request.user, course=cohort.course, now=now)
     lessons = [lesson for session in sessions for lesson in session.lessons.all()]
@@ -126,6 +137,12 @@ def cohort_detail(request, pk: int):
             "rows": rows,
             "next_session": next_session,
             "due": due,
+            "progress": progress,
+            "my_status_label": (
+                enrollment_status_label(status=access.enrollment.status, progress=progress)
+                if access.enrollment is not None
+                else ""
+            ),
             "members": members,
             "cohort_tz": cohort_tz,
             "viewer_tz": viewer_tz,
@@ -280,3 +297,41 @@ def cohort_withdraw(request, pk: int):
     )
     patch_cache_control(response, private=True)
     return response
+
+
+# --- Interest in the next run of a course -------------------------------------------------
+
+INTEREST_ACTIONS = ("register", "withdraw")
+
+
+@login_required
+@require_POST
+def course_interest(request, course_pk: int):
+    """Register (``action=register``) or withdraw (``action=withdraw``) the person's
+    interest in the next cohort of a live course, then go back to the course's page. A
+    course that does not exist or is not published is a 404; asking twice changes
+    nothing."""
+    course = CoursePage.objects.live().filter(pk=course_pk).first()
+    if course is None:
+        raise Http404(_("No course found."))
+    action = request.POST.get("action", "")
+    if action not in INTEREST_ACTIONS:
+        return HttpResponseBadRequest(_("Choose to register or to withdraw your interest."))
+    if action == "withdraw":
+        if course_interest_withdraw(course=course, user=request.user):
+            messages.success(request, _("Done: we will not e-mail you about this course."))
+        else:
+            messages.info(request, _("You had not registered interest in this course."))
+    else:
+        try:
+            _interest, created = course_interest_register(course=course, user=request.user)
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, error_text(error))
+        else:
+            if created:
+                messages.success(
+                    request, _("Noted: we e-mail you when the next cohort of this course opens.")
+                )
+            else:
+                messages.info(request, _("You are already on the list for this course."))
+    return redirect(f"{course.get_url(request)}#course-cohorts")

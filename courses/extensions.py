@@ -19,12 +19,35 @@ A course no app has a say about is self-paced: every live lesson is open to ever
 signed-in person. When several apps answer, a lesson is open only if every one of them
 opens it (``LessonRelease.combine``). Each function must answer for a whole course in a
 fixed number of queries.
+
+:data:`COURSE_PAGE_SECTIONS`: sections of a course's page, for signed-in readers. A
+function receives the request and the course (keywords) and returns a
+:class:`core.dashboard.DashboardPanel`, or ``None``; the page renders them in
+``(order, title)`` at the top of its side column, each template with ``section`` in its
+context. ``cohorts`` adds the cohorts open to the reader (or interest in the next run).
+Each function keeps to a fixed number of queries.
+
+:data:`COURSES_TAKEN`: the courses a person takes because an app above enrolled them (a
+place in a cohort), whether or not they have opened a lesson yet. A function receives the
+signed-in person as ``user`` and returns the ids of those courses (any iterable of ints),
+or ``None``; the dashboard's "Your courses" lists them with the courses the person has
+started, so nobody enrolled reads "You have not started a course yet". One query at most.
 """
 
+from core.dashboard import DashboardPanel
 from core.extensions import extension_point
 
 from .release import LessonRelease
 
 LESSON_RELEASE = extension_point(
     "spoke_lesson_release", receives=("user", "course", "now"), returns=LessonRelease
+)
+
+COURSES_TAKEN = extension_point("spoke_courses_taken", receives=("user",), returns=int, many=True)
+
+COURSE_PAGE_SECTIONS = extension_point(
+    "spoke_course_page_sections",
+    receives=("request", "course"),
+    returns=DashboardPanel,
+    ordered=True,
 )

@@ -113,10 +113,16 @@ class CoursePage(Page):
         return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
 
     def get_context(self, request, *args, **kwargs):
+        from .extensions import COURSE_PAGE_SECTIONS
         from .selectors import course_overview
 
         context = super().get_context(request, *args, **kwargs)
         context["overview"] = course_overview(user=request.user, course=self)
+        context["sections"] = (
+            COURSE_PAGE_SECTIONS.collect(request=request, course=self)
+            if request.user.is_authenticated and not getattr(request, "is_preview", False)
+            else []
+        )
         return context
 
     def serve(self, request, *args, **kwargs):

@@ -18,7 +18,7 @@ from wagtail.models import Page
 from competencies.models import Competency
 from people.roles import user_is_trainer
 
-from .extensions import LESSON_RELEASE
+from .extensions import COURSES_TAKEN, LESSON_RELEASE
 from .models import (
     Audience,
     CourseCompletion,
@@ -407,15 +407,17 @@ def course_overview(*, user, course: CoursePage) -> CourseOverview:
 
 
 def courses_in_progress(*, user) -> list[tuple[CoursePage, CourseProgress]]:
-    """Live courses the person has started (a lesson done) and not completed yet."""
+    """Live courses the person has started (a lesson done) or takes (apps above say so
+    through ``COURSES_TAKEN``: a place in a cohort), and not completed yet."""
     if not getattr(user, "is_authenticated", False):
         return []
     started_paths = _with_parent_path(
         LessonPage.objects.live().filter(completions__user=user)
     ).values("parent_path")
+    taken = set(COURSES_TAKEN.collect(user=user))
     courses = list(
         CoursePage.objects.live()
-        .filter(path__in=started_paths)
+        .filter(Q(path__in=started_paths) | Q(pk__in=taken))
         .exclude(pk__in=CourseCompletion.objects.filter(user=user).values("course_id"))
         .order_by("path")
     )

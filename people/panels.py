@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from core.dashboard import DashboardPanel
 
 from . import roles
-from .selectors import team_for_manager, unit_tree
+from .selectors import admin_attention, team_for_manager, unit_tree
 
 
 def next_steps_panel(request):
@@ -78,4 +78,22 @@ def units_panel(request):
         order=40,
         key="units",
         wide=True,
+    )
+
+
+def admin_attention_panel(request):
+    """Site admins: what needs them (people no report can place, messages held back
+    while the broker was down), each with the way to it."""
+    if not roles.user_is_site_admin(request.user):
+        return None
+    return DashboardPanel(
+        title=_("Needs your attention"),
+        template="people/panels/admin_attention.html",
+        context={
+            "attention": admin_attention(),
+            "users_url": reverse("wagtailusers_users:index"),
+            "admin_url": reverse("wagtailadmin_home"),
+        },
+        order=4,
+        key="admin-attention",
     )

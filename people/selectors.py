@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
+from core.models import DeferredTask
+
 from .models import BusinessUnit, User
 
 
@@ -84,4 +86,25 @@ def team_for_manager(*, manager: User) -> QuerySet[User]:
         User.objects.filter(manager=manager, is_active=True)
         .select_related("unit")
         .order_by("last_name", "first_name", "email")
+    )
+
+
+@dataclass(frozen=True)
+class AdminAttention:
+    """What a site admin should look at: active people with no unit (reports cannot
+    place them) and messages kept back while the broker was down."""
+
+    without_unit: int
+    deferred_messages: int
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.without_unit or self.deferred_messages)
+
+
+def admin_attention() -> AdminAttention:
+    """Two counts, two queries."""
+    return AdminAttention(
+        without_unit=User.objects.filter(is_active=True, unit__isnull=True).count(),
+        deferred_messages=DeferredTask.objects.count(),
     )

@@ -20,6 +20,7 @@ from .models import BusinessUnit
 DASHBOARD_PANELS.register(panels.next_steps_panel)
 DASHBOARD_PANELS.register(panels.team_panel)
 DASHBOARD_PANELS.register(panels.units_panel)
+DASHBOARD_PANELS.register(panels.admin_attention_panel)
 
 
 # The account comes first in a person's download and is erased first.

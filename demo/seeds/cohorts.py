@@ -17,7 +17,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cohorts.models import Attendance, Cohort, Enrollment, Session
+from cohorts.models import Attendance, Cohort, CourseInterest, Enrollment, Session
 from courses.models import CoursePage, LessonPage
 from demo import content
 from demo.seeds.people import ACCOUNTS
@@ -207,9 +207,10 @@ def demo_cohorts_seed() -> dict[str, int]:
     transaction: the services refuse past dates, and they would queue invitation and
     cancellation e-mails, but demo history is not news to anyone. No message is sent.
     """
-    written = {"cohorts": 0, "sessions": 0, "enrollments": 0, "attendance": 0}
+    written = {"cohorts": 0, "sessions": 0, "enrollments": 0, "attendance": 0, "interest": 0}
     missing = [plan for plan in COHORTS if not Cohort.objects.filter(name=plan.name).exists()]
     if not missing:
+        written["interest"] = _interest()
         return written
     now = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(TIME_ZONE)).replace(
         minute=0, second=0, microsecond=0
@@ -219,4 +220,24 @@ def demo_cohorts_seed() -> dict[str, int]:
     for plan in missing:
         for what, count in _create(plan, now=now, trainer=trainer, used=used).items():
             written[what] += count
+    written["interest"] = _interest()
     return written
+
+
+def _interest() -> int:
+    """The interest in the next run of a course that ``cohorts.yaml`` lists, for people in
+    no cohort of the course; rows that exist stay as they are. Written directly: asking
+    for the next run sends nobody anything."""
+    created = 0
+    for entry in _DATA.get("interest", []):
+        course = CoursePage.objects.get(slug=entry["course"])
+        if CourseInterest.objects.filter(course=course, user__unit__slug=entry["unit"]).exists():
+            continue
+        people = (
+            _generated_staff()
+            .filter(unit__slug=entry["unit"], role=User.Role.EMPLOYEE)
+            .exclude(enrollments__cohort__course=course)[: entry["people"]]
+        )
+        for person in people:
+            created += int(CourseInterest.objects.get_or_create(user=person, course=course)[1])
+    return created

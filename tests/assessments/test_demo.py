@@ -313,7 +313,7 @@ def test_the_trainers_screens_and_the_learners_list_show_the_work(demo_site, cli
     assert grid.status_code == HTTPStatus.OK
     client.force_login(User.objects.get(email=LEARNER))
     content = client.get(reverse("assessments:mine")).content.decode()
-    assert "Feedback waiting" in content
+    assert "New feedback" in content
     assert "Needs revision" in content
 
 

@@ -74,7 +74,7 @@ def test_the_list_shows_open_work_by_due_date_in_the_persons_zone(client, cohort
 
 
 def test_late_and_feedback_badges(client, cohort, lena, trainer):
-    """Overdue work is marked late; reviewed work says feedback is waiting."""
+    """Overdue work is marked late; reviewed work not opened yet says "New feedback"."""
     now = timezone.now()
     overdue = assignment_for(cohort, title="Overdue one")
     AssignmentWindow.objects.create(
@@ -87,10 +87,11 @@ def test_late_and_feedback_badges(client, cohort, lena, trainer):
     items = {item.window.assignment.title: item for item in client.get(MINE).context["items"]}
     assert items["Overdue one"].is_overdue
     assert items["Needs another go"].has_feedback
+    assert items["Needs another go"].feedback_unread
     assert items["Needs another go"].state_label == "Needs revision"
     html = client.get(MINE).content.decode()
     assert "Late" in html
-    assert "Feedback waiting" in html
+    assert "New feedback" in html
 
 
 def test_someone_elses_work_and_cohorts_are_not_listed(client, cohort, lena):
@@ -179,12 +180,15 @@ def test_the_panel_shows_the_first_few_and_links_to_the_rest(client, cohort, len
 
 
 def test_accepted_work_leaves_the_list_after_two_weeks(client, cohort, lena, trainer):
+    """Accepted work is never "due"; its unread feedback shows for two weeks at most."""
     task = assignment_for(cohort, title="Done long ago")
     review = decided(attempt(task, cohort, lena), by=trainer, decision=Review.Decision.ACCEPTED)
     client.force_login(lena)
-    assert panels_of(client.get(DASHBOARD))["whats-due"].context["items"]
+    panel = panels_of(client.get(DASHBOARD))["whats-due"]
+    assert panel.context["items"] == []
+    assert panel.context["feedback"]
     Review.objects.filter(pk=review.pk).update(decided_at=timezone.now() - timedelta(days=15))
-    assert panels_of(client.get(DASHBOARD))["whats-due"].context["items"] == []
+    assert panels_of(client.get(DASHBOARD))["whats-due"].context["feedback"] == []
 
 
 # --- The cohort page's "Practice" section -------------------------------------------------

@@ -69,7 +69,8 @@ def test_empty_state(client, learner):
 
 def test_my_cohorts_shows_status_next_session_and_progress(client, learner):
     """Each cohort shows its status, next session in the person's zone, video link for the
-    enrolled, and lessons done of those released."""
+    enrolled, and lessons done of the whole course (as the course page counts them), with
+    how many the schedule has released."""
     learner.time_zone = "America/New_York"
     learner.save()
     cohort, past = _running_cohort()
@@ -81,9 +82,11 @@ def test_my_cohorts_shows_status_next_session_and_progress(client, learner):
 
     content = response.content.decode()
     card = _panel(response, "my-cohorts").context["cards"][0]
-    assert card.progress.lesson_count == 2
+    assert card.progress.lesson_count == 3
     assert card.progress.done_count == 1
-    assert "1 of 2 released lessons done" in content
+    assert card.released_count == 2
+    assert "1 of 3 lessons done" in content
+    assert "2 released so far" in content
     assert "Running cohort" in content
     assert reverse("cohorts:detail", args=[cohort.pk]) in content
     assert "Enrolled" in content

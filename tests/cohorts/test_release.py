@@ -507,8 +507,10 @@ def _my_cohorts_card(client, person):
 def test_my_cohorts_counts_earlier_lessons_as_released(client, member, cohort):
     """ "My cohorts" counts L0 (in no session, before L1) as released, as the lessons do."""
     card, content = _my_cohorts_card(client, member)
-    assert [lesson.title for lesson in card.progress.lessons] == ["L0", "L1"]
-    assert "0 of 2 released lessons done" in content
+    assert [lesson.title for lesson in card.schedule.released] == ["L0", "L1"]
+    assert card.released_count == 2
+    assert "0 of 6 lessons done" in content
+    assert "2 released so far" in content
 
 
 def test_my_cohorts_counts_every_lesson_once_the_last_session_started(client, member, cohort):
@@ -516,5 +518,6 @@ def test_my_cohorts_counts_every_lesson_once_the_last_session_started(client, me
     cohort.sessions.filter(number=2).update(starts_at=_at(-0.5), ends_at=_at(-0.4))
     cohort.sessions.filter(number=3).update(starts_at=_at(-0.1), ends_at=_at(0.1))
     card, content = _my_cohorts_card(client, member)
-    assert card.progress.lesson_count == 6
-    assert "0 of 6 released lessons done" in content
+    assert card.released_count == 6
+    assert "0 of 6 lessons done" in content
+    assert "released so far" not in content

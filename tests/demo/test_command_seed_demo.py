@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from cms.models import HomePage, Platform, SiteSettings, StandardPage
-from cohorts.models import Attendance, Cohort, Enrollment, Session
+from cohorts.models import Attendance, Cohort, CourseInterest, Enrollment, Session
 from competencies.models import Competency, CompetencyEvidence, CompetencyStanding
 from core.models import NotificationLog
 from courses.models import Audience, CourseIndexPage, CoursePage, LessonPage
@@ -83,6 +83,7 @@ def _snapshot():
         "sessions": _with_pks(Session, "lessons"),
         "enrollments": list(Enrollment.objects.order_by("pk").values()),
         "attendance": list(Attendance.objects.order_by("pk").values()),
+        "interest": list(CourseInterest.objects.order_by("pk").values()),
     }
 
 
@@ -147,7 +148,9 @@ def test_running_twice_changes_nothing():
     assert "competency framework: 0 competencies written" in output
     assert "a year of competency evidence: 0 evidence written" in output
     assert "courses: 0 pages written" in output
-    assert "cohorts: 0 cohorts, 0 sessions, 0 enrollments, 0 attendance written" in output
+    assert (
+        "cohorts: 0 cohorts, 0 sessions, 0 enrollments, 0 attendance, 0 interest written"
+    ) in output
     assert (
         "advocacy roster: 0 platform accounts, 0 evidence, 0 submissions, "
         "0 acknowledgements, 0 memberships, 0 roster events written"
@@ -434,3 +437,37 @@ def test_the_demo_staff_have_a_year_of_evidence_and_the_demo_accounts_none():
     marketing = history.filter(user__unit__slug="marketing", level__gte=2).count()
     control_room = history.filter(user__unit__slug="control-room", level__gte=2).count()
     assert marketing > 3 * control_room
+
+
+@pytest.mark.django_db
+def test_every_staff_home_has_something_to_show(client):
+    """The demo trainer, HR, lead and admin land on their own work, not on empty panels."""
+    _seed()
+
+    def panels(email):
+        client.force_login(User.objects.get(email=email))
+        response = client.get("/dashboard/")
+        assert response.status_code == 200
+        return {panel.key: panel for panel in response.context["panels"]}
+
+    trainer = panels("trainer@spoke.example")
+    assert trainer["trainer-cohorts"].context["rows"]
+    assert trainer["review-waiting"].context["waiting"].total >= 1
+    assert "my-cohorts" not in trainer
+    hr = panels("hr@spoke.example")
+    summary = hr["reports-summary"].context["summary"]
+    assert summary.readiness_units
+    assert summary.adoption_total.people > 50
+    lead = panels("lead@spoke.example")
+    assert lead["roster"].context["oldest_waiting"]
+    admin = panels("admin@spoke.example")
+    assert "admin-attention" in admin
+    learner = panels("learner@spoke.example")
+    assert learner["my-cohorts"].context["cards"]
+    # Sales (3) and Marketing (1) asked for a Plan B cohort: the trainer sees them.
+    plan_b = Cohort.objects.get(name="Plan B · open group for operations and support")
+    client.force_login(User.objects.get(email="trainer@spoke.example"))
+    response = client.get(f"/admin/cohorts/{plan_b.pk}/")
+    assert response.context["demand"].count == 4
+    _seed()
+    assert CourseInterest.objects.count() == 4

@@ -185,9 +185,9 @@ def test_revision_then_acceptance_raises_the_competency(
 
     lena.get_by_role("link", name="Dashboard").click()
     due = lena.get_by_role("region", name="What's due")
-    expect(due.get_by_text("Feedback waiting")).to_be_visible()
-    due.get_by_role("link", name=ASSIGNMENT).click()
-    lena.wait_for_url(f"**{practice.work_path}")
+    expect(due.get_by_text("New feedback")).to_be_visible()
+    due.get_by_role("button", name="Read the feedback").click()
+    lena.wait_for_url(f"**{practice.work_path}#attempt-1")
     expect(lena.get_by_role("heading", name="Your attempt 2")).to_be_visible()
     expect(lena.locator("blockquote.feedback")).to_have_text(FEEDBACK)
     expect(lena.get_by_label("Link to your post or profile")).to_have_value(PROFILE_URL)
