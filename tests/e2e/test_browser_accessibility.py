@@ -245,21 +245,27 @@ class Site:
             page.context.close()
 
 
-def _reset_database() -> None:
-    """Empty every table and put back the rows the migrations made, as a fresh test finds
-    them (tests in real transactions before this module may have emptied them)."""
+def _is_test_database(connection) -> bool:
+    if connection.vendor == "sqlite":
+        return connection.is_in_memory_db()
+    return str(connection.settings_dict["NAME"]).startswith("test_")
+
+
+def _empty_database() -> None:
+    """Empty every table, as a test in a real transaction leaves the database (tests in
+    real transactions put back the migrated rows when they start)."""
     for connection in connections.all():
-        name = str(connection.settings_dict["NAME"])
-        is_test_database = (
-            connection.is_in_memory_db()
-            if connection.vendor == "sqlite"
-            else name.startswith("test_")
-        )
-        assert is_test_database, f"{name} is not a test database: not emptying it"
+        name = connection.settings_dict["NAME"]
+        assert _is_test_database(connection), f"{name} is not a test database: not emptying it"
+        # As Django's own tests in transactions do: the sequences keep counting, so the
+        # migrated rows (which keep their ids) can be put back later.
         call_command(
-            "flush", database=connection.alias, interactive=False, inhibit_post_migrate=True
+            "flush",
+            database=connection.alias,
+            interactive=False,
+            inhibit_post_migrate=True,
+            reset_sequences=False,
         )
-    reload_migrated_rows()
 
 
 @pytest.fixture(scope="module")
@@ -267,14 +273,15 @@ def site(browser, django_db_setup, django_db_blocker) -> Iterator[Site]:
     """The demo, seeded once for this module, behind a live server of its own.
 
     pytest-django's ``live_server`` would empty the database after every test; this one
-    keeps it for the whole module, which then leaves the database as the migrations made
-    it.
+    keeps it for the whole module, then empties it, as tests in real transactions do.
     """
     from axe_playwright_python.base import AXE_SCRIPT
     from pytest_django.live_server_helper import LiveServer
+    from wagtail.models import Page
 
     with django_db_blocker.unblock():
-        _reset_database()
+        if not Page.objects.exists():  # emptied by a test in a real transaction
+            reload_migrated_rows()
         call_command("seed_demo", stdout=io.StringIO())
         world = _world()
         server = LiveServer("localhost")
@@ -288,7 +295,7 @@ def site(browser, django_db_setup, django_db_blocker) -> Iterator[Site]:
         finally:
             site.close()
             server.stop()
-            _reset_database()
+            _empty_database()
 
 
 def _describe(violation: dict, url: str) -> str:
