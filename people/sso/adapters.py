@@ -1,0 +1,123 @@
+"""allauth's single sign-on hooks, where Spoke's rules for identity providers apply.
+
+- A provider vouches only for the addresses of its own domains (``providers``): any other
+  address is refused, however the provider was set up. Those addresses count as verified.
+- A person already in Spoke is signed in, not copied: their address (any case) finds them.
+- A new person is created just in time only where the domain rule allows sign-up
+  (``SPOKE_ALLOWED_EMAIL_DOMAINS``); with no allowed domains Spoke stays invitation only
+  and the provider signs in only people who are already there.
+- Name, unit and manager follow what the provider sends, at every sign-in (``services``).
+"""
+
+from allauth.account.models import EmailAddress
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.internal.flows.email_authentication import wipe_password
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from ..adapters import email_domain_allowed
+from .claims import claims_of, profile_from
+from .providers import app_key, app_signs_in, normalize_email
+from .services import person_sso_sync, sso_sign_in_refused
+
+REFUSALS = {
+    "no_email": _(
+        "Your company's sign-in service did not tell Spoke your e-mail address, so Spoke "
+        "cannot know who you are. Ask your IT department to send the e-mail claim."
+    ),
+    "foreign_domain": _(
+        "Your company's sign-in service vouched for an address that it does not look after "
+        "for Spoke. Sign in with your work address, or ask your IT department for help."
+    ),
+}
+
+
+def _refuse(request, sociallogin, *, reason: str, email: str) -> None:
+    app = sociallogin.provider.app
+    user = sociallogin.user if sociallogin.is_existing else None
+    sso_sign_in_refused(user=user, provider=app_key(app), email=email, reason=reason)
+    response = render(
+        request,
+        "people_sso/refused.html",
+        {"message": REFUSALS[reason], "provider_name": app.name},
+        status=403,
+    )
+    raise ImmediateHttpResponse(response)
+
+
+def _login_email(sociallogin) -> str:
+    addresses = [address.email for address in sociallogin.email_addresses if address.email]
+    user_email = getattr(sociallogin.user, "email", "") if sociallogin.user else ""
+    return normalize_email(addresses[0] if addresses else user_email)
+
+
+def _profile(sociallogin, email: str):
+    app = sociallogin.provider.app
+    return profile_from(
+        provider_kind=app.provider,
+        app_settings=app.settings or {},
+        claims=claims_of(sociallogin),
+        email=email,
+    )
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_email_verified(self, provider, email) -> bool:
+        """An address is verified when it is of a domain the provider looks after."""
+        if provider.app is not None and app_signs_in(provider.app, email):
+            return True
+        return super().is_email_verified(provider, email)
+
+    def can_authenticate_by_email(self, login, email: str) -> bool:
+        """Find a person by address only for a provider's own domains."""
+        return login.provider.app is not None and app_signs_in(login.provider.app, email)
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        email = _login_email(sociallogin)
+        if not email:
+            _refuse(request, sociallogin, reason="no_email", email="")
+        if not app_signs_in(sociallogin.provider.app, email):
+            _refuse(request, sociallogin, reason="foreign_domain", email=email)
+        for address in sociallogin.email_addresses:
+            address.email = normalize_email(address.email)
+        if not sociallogin.is_existing:
+            sociallogin.user.email = email
+            return
+        user = sociallogin.user
+        if not user.is_active:
+            return  # allauth shows the inactive-account page; nothing is updated
+        # The provider proves the person receives mail at this address. If Spoke had it
+        # unconfirmed, a password set by whoever typed it in is wiped first (it may not be
+        # theirs), then the address counts as confirmed.
+        if not EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
+            wipe_password(request, user, email)
+            EmailAddress.objects.filter(user=user, email__iexact=email).update(verified=True)
+        person_sso_sync(
+            user=user,
+            profile=_profile(sociallogin, email),
+            provider=app_key(sociallogin.provider.app),
+            created=False,
+        )
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        """Just-in-time creation follows the domain rule of the sign-up page."""
+        return email_domain_allowed(_login_email(sociallogin))
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        user.email = normalize_email(user.email)
+        profile = _profile(sociallogin, user.email)
+        user.first_name = profile.first_name or (user.first_name or "").strip()[:150]
+        user.last_name = profile.last_name or (user.last_name or "").strip()[:150]
+        return user
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form=form)
+        person_sso_sync(
+            user=user,
+            profile=_profile(sociallogin, user.email),
+            provider=app_key(sociallogin.provider.app),
+            created=True,
+        )
+        return user
