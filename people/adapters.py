@@ -60,10 +60,17 @@ def email_domain_allowed(email: str) -> bool:
     return bool(domain) and domain in allowed_email_domains()
 
 
+# The views where an identity provider hands over an address (people.sso): its domain is
+# checked there, against the provider's own domains, and sign-up against the domain rule.
+_VIEWS_OF_IDENTITY_PROVIDERS = frozenset({"openid_connect_callback", "saml_finish_acs"})
+
+
 def _request_is_about_existing_address() -> bool:
     request = allauth_context.request
     match = getattr(request, "resolver_match", None)
-    return match is not None and match.url_name in _VIEWS_FOR_EXISTING_ADDRESSES
+    return match is not None and match.url_name in (
+        _VIEWS_FOR_EXISTING_ADDRESSES | _VIEWS_OF_IDENTITY_PROVIDERS
+    )
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -47,9 +47,9 @@ def _refuse(request, sociallogin, *, reason: str, email: str) -> None:
 
 
 def _login_email(sociallogin) -> str:
+    """The address the provider sent (never the one Spoke has for a linked account)."""
     addresses = [address.email for address in sociallogin.email_addresses if address.email]
-    user_email = getattr(sociallogin.user, "email", "") if sociallogin.user else ""
-    return normalize_email(addresses[0] if addresses else user_email)
+    return normalize_email(addresses[0] if addresses else "")
 
 
 def _profile(sociallogin, email: str):

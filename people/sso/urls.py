@@ -8,5 +8,9 @@ app_name = "people_sso"
 urlpatterns = [
     path("sso/start/", views.sign_in_start, name="start"),
     # allauth's second SAML step, answering an unreadable response with its error page.
-    re_path(r"^saml/(?P<organization_slug>[^/]+)/acs/finish/$", views.saml_finish_acs),
+    re_path(
+        r"^saml/(?P<organization_slug>[^/]+)/acs/finish/$",
+        views.saml_finish_acs,
+        name="saml_finish_acs",
+    ),
 ]
