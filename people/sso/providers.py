@@ -11,9 +11,15 @@ several providers (one per subsidiary, say). The provider may vouch only for the
 addresses of its own domains: an address of another domain is refused at sign-in.
 """
 
+from urllib.parse import urlsplit
+
 from allauth.socialaccount.adapter import get_adapter
 
 SSO_PROVIDER_KINDS = ("openid_connect", "saml")
+
+# The pages whose form (the e-mail step) may end in a redirect to an identity provider:
+# their Content-Security-Policy lets forms go to the providers' origins (lms.security_headers).
+EMAIL_STEP_URL_NAMES = frozenset({"account_login", "start"})
 
 
 def normalize_email(value: str) -> str:
@@ -68,3 +74,28 @@ def app_signs_in(app, email: str) -> bool:
     """Whether ``app`` may vouch for ``email``: its domain is one of the app's."""
     domain = email_domain(email)
     return bool(domain) and domain in app_domains(app)
+
+
+def _origin(url) -> str | None:
+    parts = urlsplit(url or "") if isinstance(url, str) else None
+    if parts and parts.scheme in {"http", "https"} and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+def app_origins(app) -> set[str]:
+    """Where the e-mail step sends the browser for this app: the OpenID Connect server's
+    origin, or the SAML IdP's sign-in (or metadata) origin, plus any listed under
+    ``form_action_origins`` (an authorization endpoint on another host)."""
+    settings = app.settings or {}
+    urls = [settings.get("server_url")]
+    idp = settings.get("idp") or {}
+    if isinstance(idp, dict):
+        urls += [idp.get("sso_url"), idp.get("metadata_url")]
+    urls += list(settings.get("form_action_origins") or [])
+    return {origin for origin in map(_origin, urls) if origin}
+
+
+def sso_origins(request=None) -> list[str]:
+    """Every identity provider's origin, for the e-mail step's form-action."""
+    return sorted(set().union(*(app_origins(app) for app in sso_apps(request))))

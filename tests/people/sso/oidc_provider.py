@@ -67,8 +67,8 @@ class Code:
     scope: str
     user: dict
     nonce: str | None
-    challenge: str | None
-    challenge_method: str | None
+    code_challenge: str | None
+    code_challenge_method: str | None
     created: float = field(default_factory=time.time)
 
     def get_redirect_uri(self):
@@ -93,10 +93,10 @@ class Code:
         return time.time() - self.created > 300
 
     def get_code_challenge(self):
-        return self.challenge
+        return self.code_challenge
 
     def get_code_challenge_method(self):
-        return self.challenge_method
+        return self.code_challenge_method
 
 
 class _Request(OAuth2Request):
@@ -176,8 +176,8 @@ class OidcProvider:
                     scope=data.get("scope", ""),
                     user=request.user,
                     nonce=data.get("nonce"),
-                    challenge=data.get("code_challenge"),
-                    challenge_method=data.get("code_challenge_method"),
+                    code_challenge=data.get("code_challenge"),
+                    code_challenge_method=data.get("code_challenge_method"),
                 )
 
             def query_authorization_code(self, code, client):

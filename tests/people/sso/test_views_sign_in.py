@@ -156,3 +156,35 @@ def test_mapped_domain_outside_the_sign_up_rule_admits_only_people_already_there
     invited = UserFactory(email="invited@partner.example")
     saml_sign_in("Invited@Partner.example")
     assert client.session[SESSION_KEY] == str(invited.pk)
+
+
+def test_the_log_in_page_lets_its_form_go_to_the_providers_only(client, saml_app):
+    """The e-mail step's redirect to the IdP is allowed by form-action on the log-in page;
+    other pages keep forms on Spoke."""
+    login_policy = client.get(LOGIN)["Content-Security-Policy"]
+    form_action = next(p for p in login_policy.split(";") if "form-action" in p)
+    assert "'self'" in form_action
+    assert "https://idp.acme.example" in form_action
+
+    other = client.get("/accounts/password/reset/")["Content-Security-Policy"]
+    assert "idp.acme.example" not in other
+
+
+def test_the_log_in_page_reads_a_fixed_number_of_queries(
+    client, saml_app, idp_keys, django_assert_max_num_queries
+):
+    """Many providers and domains: the page still reads the apps once."""
+    from allauth.socialaccount.models import SocialApp
+
+    for number in range(10):
+        SocialApp.objects.create(
+            provider="saml",
+            provider_id=f"org{number}",
+            name=f"Org {number}",
+            client_id=f"org{number}",
+            settings=saml_idp.app_settings(idp_keys, domains=[f"org{number}.example"]),
+        )
+    with django_assert_max_num_queries(8):  # the apps twice: the form and its CSP
+        assert client.get(LOGIN).status_code == HTTPStatus.OK
+    with django_assert_max_num_queries(10):  # the apps, the provider's, the session
+        assert client.post(START, {"email": "ana@org7.example"}).status_code == HTTPStatus.FOUND
