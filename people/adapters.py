@@ -19,8 +19,8 @@ superusers, who keep a password as the way in when the identity provider is down
 import time
 
 from allauth.account import app_settings as account_settings
-from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives

@@ -7,12 +7,12 @@ from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.saml import views as saml_views
 from allauth.socialaccount.providers.saml.utils import get_app_or_404
-from lxml.etree import XMLSyntaxError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from lxml.etree import XMLSyntaxError
 
 from .forms import SESSION_EMAIL_KEY, EmailStepForm
 from .providers import app_for_email, app_key

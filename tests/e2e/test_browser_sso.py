@@ -37,9 +37,7 @@ PEOPLE = {
 @pytest.fixture
 def idp(live_server):
     with OidcProvider(client_id="spoke", client_secret="s3cret", people=PEOPLE) as provider:
-        provider.redirect_uris.append(
-            f"{live_server.url}/accounts/oidc/acme-oidc/login/callback/"
-        )
+        provider.redirect_uris.append(f"{live_server.url}/accounts/oidc/acme-oidc/login/callback/")
         SocialApp.objects.create(
             provider="openid_connect",
             provider_id="acme-oidc",

@@ -17,9 +17,7 @@ MANAGER = "manager_email"
 
 
 def _entries(user, action):
-    return list(
-        ModelLogEntry.objects.filter(object_id=str(user.pk), action=action).order_by("pk")
-    )
+    return list(ModelLogEntry.objects.filter(object_id=str(user.pk), action=action).order_by("pk"))
 
 
 @pytest.fixture

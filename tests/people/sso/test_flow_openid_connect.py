@@ -56,7 +56,9 @@ def sign_in(client, typed: str, at_idp: str):
     query = parse_qs(urlsplit(response.url).query)
     assert query["login_hint"] == [typed.strip().lower()]
     assert query["code_challenge_method"] == ["S256"]
-    at_provider = requests.post(response.url, data={"email": at_idp}, allow_redirects=False, timeout=5)
+    at_provider = requests.post(
+        response.url, data={"email": at_idp}, allow_redirects=False, timeout=5
+    )
     assert at_provider.status_code == HTTPStatus.FOUND, at_provider.text
     back = urlsplit(at_provider.headers["Location"])
     return client.get(f"{back.path}?{back.query}", follow=True)

@@ -10,6 +10,9 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
+from people import roles
+from people.models import User
+from tests.factories import add_role
 from tests.people.sso.conftest import GIVEN_NAME
 
 LOGIN = "/accounts/login/"
@@ -114,9 +117,10 @@ def test_password_reset_still_reaches_superusers(client, sso_only, site_admin):
 def test_the_pages_say_passwords_are_for_admins(client, sso_only, saml_app):
     """The log-in page's password link and the reset page tell people where to go."""
     assert "Site administrators: log in with a password" in client.get(LOGIN).content.decode()
-    assert "reset your password there" in client.get(
-        reverse("account_reset_password")
-    ).content.decode()
+    assert (
+        "reset your password there"
+        in client.get(reverse("account_reset_password")).content.decode()
+    )
 
 
 @pytest.mark.parametrize("role", NOT_ADMINS)
@@ -183,10 +187,6 @@ def test_sso_staff_without_a_password_can_set_up_the_authenticator(
     """A trainer created by SSO has no password to confirm: their fresh sign-in at the
     identity provider counts, and the set-up page opens (not a dead end)."""
     saml_sign_in("new.trainer@spoke.example", attributes={GIVEN_NAME: "Tess"})
-    from people import roles
-    from people.models import User
-    from tests.factories import add_role
-
     add_role(User.objects.get(email="new.trainer@spoke.example"), roles.TRAINER)
 
     response = client.get(reverse("mfa_activate_totp"))

@@ -3,7 +3,9 @@
 from http import HTTPStatus
 
 import pytest
+from allauth.socialaccount.models import SocialApp
 from django.contrib.auth import SESSION_KEY
+from wagtail.models import ModelLogEntry
 
 from people.models import User
 from people.sso import services
@@ -64,7 +66,9 @@ def test_the_next_page_survives_the_password_step(client, saml_app):
     response = client.post(START, {"email": "ola@elsewhere.example", "next": "/reports/"})
     assert response.url == f"{LOGIN}?next=%2Freports%2F"
 
-    response = client.post(START, {"email": "ola@elsewhere.example", "next": "https://evil.example/"})
+    response = client.post(
+        START, {"email": "ola@elsewhere.example", "next": "https://evil.example/"}
+    )
     assert response.url == LOGIN
 
 
@@ -136,10 +140,9 @@ def test_known_person_refused_later_is_logged(client, saml_sign_in, saml_app, le
     saml_sign_in("lena@evil.example", typed=learner.email, attributes={"uid": "lena-1"})
 
     assert SESSION_KEY not in client.session
-    entries = learner.__class__.objects.none()
-    from wagtail.models import ModelLogEntry
-
-    entries = ModelLogEntry.objects.filter(object_id=str(learner.pk), action=services.SIGN_IN_REFUSED)
+    entries = ModelLogEntry.objects.filter(
+        object_id=str(learner.pk), action=services.SIGN_IN_REFUSED
+    )
     assert [entry.data["reason"] for entry in entries] == ["foreign_domain"]
 
 
@@ -173,9 +176,7 @@ def test_the_log_in_page_lets_its_form_go_to_the_providers_only(client, saml_app
 def test_the_log_in_page_reads_a_fixed_number_of_queries(
     client, saml_app, idp_keys, django_assert_max_num_queries
 ):
-    """Many providers and domains: the page still reads the apps once."""
-    from allauth.socialaccount.models import SocialApp
-
+    """Many providers and domains: a fixed number of queries."""
     for number in range(10):
         SocialApp.objects.create(
             provider="saml",
