@@ -104,3 +104,13 @@ def test_garbage_saml_response_is_refused(client, saml_app):
         response = post_response(client, garbage)
         assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR
         assert not _signed_in(client)
+
+
+def test_xmlsec_and_lxml_use_the_same_libxml2():
+    """python3-saml hands lxml's documents to xmlsec: both wheels must carry the same
+    libxml2, or signatures fail in odd ways. If this fails after an upgrade, move lxml and
+    xmlsec together (requirements/*.lock)."""
+    import lxml.etree
+    import xmlsec
+
+    assert xmlsec.get_libxml_version() == lxml.etree.LIBXML_VERSION
