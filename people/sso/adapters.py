@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.internal.flows.email_authentication import wipe_password
+from allauth.socialaccount.providers.base import AuthProcess
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,10 @@ REFUSALS = {
     "no_email": _(
         "Your company's sign-in service did not tell Spoke your e-mail address, so Spoke "
         "cannot know who you are. Ask your IT department to send the e-mail claim."
+    ),
+    "not_you": _(
+        "The account at your company's sign-in service belongs to someone else than the "
+        "person signed in to Spoke. Sign out of both and sign in again as yourself."
     ),
     "foreign_domain": _(
         "Your company's sign-in service vouched for an address that it does not look after "
@@ -81,6 +86,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             _refuse(request, sociallogin, reason="foreign_domain", email=email)
         for address in sociallogin.email_addresses:
             address.email = normalize_email(address.email)
+        signed_in = getattr(request, "user", None)
+        if (
+            sociallogin.state.get("process") == AuthProcess.CONNECT
+            and signed_in is not None
+            and signed_in.is_authenticated
+            and normalize_email(signed_in.email) != email
+        ):
+            # Linking someone else's identity to this account would let them in as it.
+            _refuse(request, sociallogin, reason="not_you", email=email)
         if not sociallogin.is_existing:
             sociallogin.user.email = email
             return

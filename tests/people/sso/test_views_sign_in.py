@@ -189,3 +189,49 @@ def test_the_log_in_page_reads_a_fixed_number_of_queries(
         assert client.get(LOGIN).status_code == HTTPStatus.OK
     with django_assert_max_num_queries(10):  # the apps, the provider's, the session
         assert client.post(START, {"email": "ana@org7.example"}).status_code == HTTPStatus.FOUND
+
+
+def test_a_signed_in_person_cannot_link_someone_elses_identity(client, saml_app, idp_keys, learner):
+    """Linking (allauth's "connect") an IdP identity of another address to one's own
+    account is refused: it would let that other person in as them."""
+    from allauth.socialaccount.models import SocialAccount
+
+    client.force_login(learner)
+    response = client.post("/accounts/saml/acme/login/", {"process": "connect"})
+    request_id = saml_idp.request_id(response.url)
+    response = post_response(
+        client,
+        saml_idp.response(
+            keys=idp_keys,
+            acs_url=ACS_URL,
+            email="someone.else@spoke.example",
+            in_response_to=request_id,
+        ),
+    )
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not SocialAccount.objects.filter(user=learner).exists()
+
+
+def test_a_signed_in_person_may_link_their_own_identity(client, saml_app, idp_keys, learner):
+    """Their own address: linked, and later sign-ins find them through it."""
+    from allauth.socialaccount.models import SocialAccount
+
+    client.force_login(learner)
+    response = client.post("/accounts/saml/acme/login/", {"process": "connect"})
+    request_id = saml_idp.request_id(response.url)
+    post_response(
+        client,
+        saml_idp.response(
+            keys=idp_keys, acs_url=ACS_URL, email=learner.email, in_response_to=request_id
+        ),
+    )
+
+    assert SocialAccount.objects.filter(user=learner, provider="acme").exists()
+
+
+def test_sign_up_link_is_hidden_when_passwords_are_for_admins_only(client, settings, db):
+    """With SPOKE_SSO_ONLY the header offers no sign-up."""
+    assert b"/accounts/signup/" in client.get(LOGIN).content
+    settings.SPOKE_SSO_ONLY = True
+    assert b"/accounts/signup/" not in client.get(LOGIN).content
