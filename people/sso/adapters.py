@@ -67,6 +67,25 @@ def _profile(sociallogin, email: str):
     )
 
 
+def _confirm_address(request, user, email: str) -> None:
+    """The provider proves the person receives mail at ``email``: it counts as confirmed.
+
+    An address someone signed up with and never confirmed may not be theirs, so the
+    password set with it is wiped first. An address with no record at all was given by a
+    site admin (``createsuperuser``, the admin) and is confirmed as it is, keeping the
+    password (a superuser's break-glass way in). An address of another person is left
+    alone.
+    """
+    addresses = EmailAddress.objects.filter(user=user, email__iexact=email)
+    if addresses.filter(verified=True).exists():
+        return
+    if addresses.exists():
+        wipe_password(request, user, email)
+        addresses.update(verified=True)
+    elif normalize_email(user.email) == email:
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_email_verified(self, provider, email) -> bool:
         """An address is verified when it is of a domain the provider looks after."""
@@ -101,12 +120,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = sociallogin.user
         if not user.is_active:
             return  # allauth shows the inactive-account page; nothing is updated
-        # The provider proves the person receives mail at this address. If Spoke had it
-        # unconfirmed, a password set by whoever typed it in is wiped first (it may not be
-        # theirs), then the address counts as confirmed.
-        if not EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
-            wipe_password(request, user, email)
-            EmailAddress.objects.filter(user=user, email__iexact=email).update(verified=True)
+        _confirm_address(request, user, email)
         person_sso_sync(
             user=user,
             profile=_profile(sociallogin, email),

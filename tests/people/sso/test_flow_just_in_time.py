@@ -212,3 +212,27 @@ def test_deactivated_person_is_not_signed_in_or_updated(client, saml_sign_in, le
     assert response.status_code == HTTPStatus.OK
     learner.refresh_from_db()
     assert learner.unit is None
+
+
+def test_superuser_keeps_the_break_glass_password_after_sso(client, saml_sign_in, site_admin):
+    """A site admin made by createsuperuser (no address record) signs in by SSO: the
+    address counts as confirmed and their password still works."""
+    saml_sign_in(site_admin.email)
+
+    site_admin.refresh_from_db()
+    assert client.session[SESSION_KEY] == str(site_admin.pk)
+    assert site_admin.has_usable_password()
+    assert EmailAddress.objects.get(user=site_admin).verified is True
+
+
+def test_unconfirmed_sign_up_loses_its_password_to_the_real_owner(client, saml_sign_in, learner):
+    """Someone signed up with the address and never confirmed it: when the owner signs in
+    through the IdP, that password stops working and the address is confirmed."""
+    EmailAddress.objects.create(user=learner, email=learner.email, verified=False, primary=True)
+
+    saml_sign_in(learner.email)
+
+    learner.refresh_from_db()
+    assert client.session[SESSION_KEY] == str(learner.pk)
+    assert not learner.has_usable_password()
+    assert EmailAddress.objects.get(user=learner).verified is True
