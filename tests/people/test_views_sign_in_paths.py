@@ -181,9 +181,7 @@ def test_no_other_allauth_way_in_is_switched_on(settings):
     company's single sign-on providers, tested in tests/people/sso/."""
     assert not getattr(settings, "ACCOUNT_LOGIN_BY_CODE_ENABLED", False)
     assert not getattr(settings, "ACCOUNT_LOGIN_ON_PASSWORD_RESET", False)
-    providers = [
-        app for app in settings.INSTALLED_APPS if app.startswith("allauth.socialaccount.")
-    ]
+    providers = [app for app in settings.INSTALLED_APPS if app.startswith("allauth.socialaccount.")]
     assert providers == [
         "allauth.socialaccount.providers.openid_connect",
         "allauth.socialaccount.providers.saml",
