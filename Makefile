@@ -23,7 +23,7 @@ ARGS ?=
 WORKERS ?= auto
 CHROMIUM := /usr/bin/chromium
 DEMO_PASSWORD := spoke-demo
-TEMPLATE_DIRS = $(wildcard templates */templates)
+TEMPLATE_DIRS = $(wildcard templates */templates */*/templates)
 
 # pyproject.toml says which ranges we accept; the lock files say exactly what is installed,
 # with hashes, so a developer, CI and the image run the same packages. `make lock` re-resolves

@@ -12,6 +12,10 @@ for scripts and styles. Only people with admin access reach those pages, every o
 directive (object-src, base-uri, form-action, frame-ancestors, connect-src) stays as
 strict as on the site, and the looser policy ends at the admin's own paths.
 
+The log-in page's e-mail step ends, for people of a single sign-on domain, in a redirect
+to their identity provider; browsers hold such redirects to ``form-action`` too, so that
+page (and only that page) also lets forms go to the configured providers' origins.
+
 When media files are served from another origin (S3-compatible storage, a CDN), that
 origin is added to img-src and media-src, read from ``MEDIA_URL``.
 """
@@ -20,6 +24,8 @@ from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+
+from people.sso.providers import EMAIL_STEP_URL_NAMES, sso_origins
 
 PERMISSIONS_POLICY_HEADER = "Permissions-Policy"
 
@@ -57,6 +63,11 @@ class SecurityHeadersMiddleware(CSPMiddleware):
                 "default-src": ["'self'"],
                 **settings.SPOKE_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"],
             }
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in EMAIL_STEP_URL_NAMES:
+            origins = sso_origins(request)
+            if origins:
+                parts.update = {**(parts.update or {}), "form-action": origins}
         origin = _media_origin()
         if origin:
             parts.update = {

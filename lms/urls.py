@@ -14,6 +14,7 @@ from . import media, views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("accounts/", include("people.sso.urls")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("people.urls")),
     path("competencies/", include("competencies.urls")),

@@ -1,5 +1,6 @@
 """Request-wide rules about the signed-in person: their time zone, and two-factor for staff."""
 
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
@@ -76,12 +77,16 @@ class StaffTwoFactorMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if _url_name(request) in OPEN_WITHOUT_TWO_FACTOR or _is_file_path(request.path_info):
             return None
-        if _needs_two_factor(getattr(request, "user", None)):
+        if _needs_two_factor(getattr(request, "user", None)) and not _idp_mfa_trusted(request):
             return redirect("mfa_activate_totp")
         return None
 
     def process_template_response(self, request, response):
-        if _url_name(request) in EXPLAINED_ON and _needs_two_factor(getattr(request, "user", None)):
+        if (
+            _url_name(request) in EXPLAINED_ON
+            and _needs_two_factor(getattr(request, "user", None))
+            and not _idp_mfa_trusted(request)
+        ):
             messages.warning(request, STAFF_NEED_TWO_FACTOR)
         return response
 
@@ -95,6 +100,15 @@ def _is_file_path(path: str) -> bool:
     return any(
         prefix and path.startswith(prefix) for prefix in (settings.STATIC_URL, settings.MEDIA_URL)
     )
+
+
+def _idp_mfa_trusted(request) -> bool:
+    """With ``SPOKE_SSO_TRUST_IDP_MFA``, staff who signed in through single sign-on rely on
+    their identity provider's two-factor instead of Spoke's (docs/sso.md, "Two-factor")."""
+    if not settings.SPOKE_SSO_TRUST_IDP_MFA:
+        return False
+    records = get_authentication_records(request, request.user)
+    return bool(records) and records[0].get("method") == "socialaccount"
 
 
 def _needs_two_factor(user) -> bool:

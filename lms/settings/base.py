@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     # Ours, bottom of the dependency order first.
     "core",
     "people",
+    "people.sso",
     "cms",
     "competencies",
     "courses",
@@ -60,6 +61,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -248,6 +252,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "people.forms.SignupForm"
+ACCOUNT_FORMS = {"login": "people.sso.forms.LoginForm"}  # the e-mail step of single sign-on
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -267,6 +272,35 @@ MFA_TOTP_ISSUER = "Spoke"
 # before they can use anything else (people.middleware.StaffTwoFactorMiddleware).
 # True in production, false in the demo and in tests.
 SPOKE_REQUIRE_MFA_FOR_STAFF = env.bool("SPOKE_REQUIRE_MFA_FOR_STAFF", default=False)
+
+# --- Single sign-on (people/sso, docs/sso.md) ---------------------------------------------
+# Identity providers are allauth SocialApps of the "openid_connect" and "saml" kinds, kept in
+# the database (Django admin, "Social applications") or, for configuration as code, in a
+# JSON file named by SPOKE_SSO_PROVIDERS_FILE. Each app's settings list the e-mail domains
+# it signs in ("domains"); the log-in page sends people of those domains to it.
+SOCIALACCOUNT_ADAPTER = "people.sso.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+# The provider vouches for the addresses of its own domains (the adapter checks the domain),
+# so they count as verified and an existing person of that domain is signed in, not copied.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the redirect to a provider starts from a POST
+SOCIALACCOUNT_STORE_TOKENS = False  # Spoke calls no provider API after sign-in
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+SPOKE_SSO_PROVIDERS_FILE = env.str("SPOKE_SSO_PROVIDERS_FILE", default="")
+if SPOKE_SSO_PROVIDERS_FILE:
+    import json
+
+    with open(SPOKE_SSO_PROVIDERS_FILE, encoding="utf-8") as _sso_file:
+        for _kind, _apps in json.load(_sso_file).items():
+            SOCIALACCOUNT_PROVIDERS.setdefault(_kind, {})["APPS"] = _apps
+# Password log-in, sign-up and password resets off for everyone but superusers (break-glass).
+SPOKE_SSO_ONLY = env.bool("SPOKE_SSO_ONLY", default=False)
+# Staff who signed in through single sign-on may rely on the identity provider's MFA instead
+# of Spoke's own authenticator (SPOKE_REQUIRE_MFA_FOR_STAFF). Off: Spoke still asks.
+SPOKE_SSO_TRUST_IDP_MFA = env.bool("SPOKE_SSO_TRUST_IDP_MFA", default=False)
 
 # Sign-up is open only to these e-mail domains; an empty list means invitations only.
 SPOKE_ALLOWED_EMAIL_DOMAINS = [

@@ -44,6 +44,7 @@ REPLACED = {
     "admin:login",  # the Django admin's log-in -> allauth's
     "admin:password_change",  # the Django admin's password change -> allauth's
     "admin:password_change_done",
+    "saml_finish_acs",  # allauth's SAML step -> people.sso's wrapper (no password either way)
 }
 
 NEW_PASSWORD = "a-brand-new-passphrase-42"

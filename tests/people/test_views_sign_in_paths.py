@@ -177,8 +177,13 @@ def test_a_password_reset_does_not_skip_the_code(client, admin_with_totp):
 
 def test_no_other_allauth_way_in_is_switched_on(settings):
     """Log-in by e-mailed code and log-in straight after a password reset stay off: each
-    would be a way in this file does not try."""
+    would be a way in this file does not try. The only third-party ways in are the
+    company's single sign-on providers, tested in tests/people/sso/."""
     assert not getattr(settings, "ACCOUNT_LOGIN_BY_CODE_ENABLED", False)
     assert not getattr(settings, "ACCOUNT_LOGIN_ON_PASSWORD_RESET", False)
-    assert "allauth.socialaccount" not in settings.INSTALLED_APPS
+    providers = [app for app in settings.INSTALLED_APPS if app.startswith("allauth.socialaccount.")]
+    assert providers == [
+        "allauth.socialaccount.providers.openid_connect",
+        "allauth.socialaccount.providers.saml",
+    ]
     assert "allauth.headless" not in settings.INSTALLED_APPS
