@@ -391,7 +391,9 @@ def scim_user_update(*, person: User, intent: Intent, token: ScimToken) -> User:
     """Apply a PUT or PATCH to ``person``: fields first, then ``active``."""
     with transaction.atomic():
         person = (
-            User.objects.select_for_update().select_related("unit", "manager").get(pk=person.pk)
+            User.objects.select_for_update(of=("self",))
+            .select_related("unit", "manager")
+            .get(pk=person.pk)
         )
         email = intent.values.get("email")
         if email and email != person.email and _email_taken(email, person=person):
