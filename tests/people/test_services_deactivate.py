@@ -149,3 +149,28 @@ def test_the_admin_edit_unticking_active_has_the_same_effects(world, committed, 
     leaver.refresh_from_db()
     assert leaver.deactivated_at is not None
     assert _status(world["place"]) == Status.WITHDRAWN
+
+
+def test_an_invitation_is_withdrawn_and_a_pending_request_lapses(committed):
+    """An eligible-not-joined invitation goes, like any invitation whose rules stop
+    holding; a request waiting for approval lapses with the reason; a declined row stays."""
+    leaver = UserFactory()
+    invited = RosterMembershipFactory(user=leaver, status=RosterMembership.Status.ELIGIBLE)
+    pending = RosterMembershipFactory(
+        user=leaver, tier="ambassador", status=RosterMembership.Status.PENDING
+    )
+    with committed():
+        deactivate_person(leaver, reason="", by=None)
+    assert not RosterMembership.objects.filter(pk=invited.pk).exists()
+    pending.refresh_from_db()
+    assert pending.status == RosterMembership.Status.LAPSED
+    assert pending.events.get().reason == "account deactivated"
+
+
+def test_a_cancelled_cohorts_places_are_left_alone(committed):
+    """A place in a cancelled cohort is history: it is not withdrawn."""
+    leaver = UserFactory()
+    place = EnrollmentFactory(user=leaver, cohort=CohortFactory(cancelled_at=timezone.now()))
+    with committed():
+        deactivate_person(leaver, reason="left", by=None)
+    assert _status(place) == Status.ENROLLED
