@@ -573,3 +573,11 @@ def test_an_unknown_person_is_a_404(scim, path):
     """Ids that are not a person's are a 404 with a SCIM error."""
     assert_error(scim("GET", path), HTTPStatus.NOT_FOUND)
     assert_error(scim("PATCH", path, sent.OKTA_DEACTIVATE), HTTPStatus.NOT_FOUND)
+
+
+@pytest.mark.parametrize("path", ["/Users", "Users/", "//Users/"])
+def test_slashes_around_the_path_are_tolerated(scim, path):
+    """A base URL typed with a trailing slash, or a client adding one, still reaches Users."""
+    response = scim("GET", path, query={"filter": sent.ENTRA_TEST_CONNECTION_FILTER})
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["totalResults"] == 0
