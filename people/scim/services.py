@@ -21,7 +21,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -317,6 +317,17 @@ def _email_taken(email: str, *, person: User | None) -> bool:
     return others.exists() or addresses.exists()
 
 
+def _superuser_refused() -> ScimError:
+    """Superusers are Spoke's break-glass accounts: a provisioning token may not switch
+    them off or change the address they sign in and reset passwords with (that would turn
+    a stolen token into a site admin's account). Another site admin does it in Spoke."""
+    return ScimError(
+        HTTPStatus.FORBIDDEN,
+        "This person is a site admin (superuser) in Spoke: their userName and active state "
+        "are changed in Spoke, not by provisioning.",
+    )
+
+
 def _check_manager(person: User, manager: User | None) -> None:
     if manager is None:
         return
@@ -377,7 +388,11 @@ def scim_user_create(*, intent: Intent, token: ScimToken) -> User:
         person = User(email=email, is_active=True)
         _apply(person, intent)
         person.set_unusable_password()
-        person.save()
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:  # the same address, created by a request at the same time
+            raise _conflict(f"A person with userName “{email}” exists already.") from None
         # The address comes from the company's directory, as with the staff import.
         EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
         _log(person, "create", token=token, fields=sorted(intent.values))
@@ -400,10 +415,16 @@ def scim_user_update(*, person: User, intent: Intent, token: ScimToken) -> User:
             raise _conflict(f"Another person has userName “{email}”.")
         old_email = person.email
         changed = _apply(person, intent)
+        if person.is_superuser and ("email" in changed or intent.values.get("active") is False):
+            raise _superuser_refused()
         if "manager" in changed:
             _check_manager(person, person.manager)
         if changed:
-            person.save(update_fields=changed)
+            try:
+                with transaction.atomic():
+                    person.save(update_fields=changed)
+            except IntegrityError:
+                raise _conflict(f"Another person has userName “{email}”.") from None
             _log(person, "update", token=token, fields=changed)
         if "email" in changed:
             updated = EmailAddress.objects.filter(user=person, email__iexact=old_email).update(
@@ -421,6 +442,8 @@ def scim_user_update(*, person: User, intent: Intent, token: ScimToken) -> User:
 
 def scim_user_delete(*, person: User, token: ScimToken) -> None:
     """A DELETE switches the person off (nothing is erased: their history stays)."""
+    if person.is_superuser:
+        raise _superuser_refused()
     with transaction.atomic():
         if deactivate_person(person, reason=_reason(token, "deleted"), by=None):
             _log(person, "deactivate", token=token, request="DELETE")

@@ -581,3 +581,29 @@ def test_slashes_around_the_path_are_tolerated(scim, path):
     response = scim("GET", path, query={"filter": sent.ENTRA_TEST_CONNECTION_FILTER})
     assert response.status_code == HTTPStatus.OK
     assert response.json()["totalResults"] == 0
+
+
+def test_a_superusers_address_and_active_state_are_not_provisioned(scim, site_admin):
+    """A token cannot switch off Spoke's break-glass admins or move their address (a stolen
+    token must not become a site admin's account); their name may still be updated."""
+    rename = {
+        "schemas": [sent.PATCH_OP],
+        "Operations": [{"op": "replace", "path": "userName", "value": "thief@evil.example"}],
+    }
+    for method, body in (
+        ("PATCH", rename),
+        ("PATCH", sent.OKTA_DEACTIVATE),
+        ("PATCH", sent.entra_patch_active("False")),
+        ("DELETE", None),
+    ):
+        assert_error(scim(method, f"Users/{site_admin.pk}", body), HTTPStatus.FORBIDDEN)
+    site_admin.refresh_from_db()
+    assert site_admin.is_active
+    assert site_admin.email == "admin@spoke.example"
+    named = {
+        "schemas": [sent.PATCH_OP],
+        "Operations": [{"op": "Replace", "path": "name.givenName", "value": "Adaline"}],
+    }
+    assert scim("PATCH", f"Users/{site_admin.pk}", named).status_code == HTTPStatus.OK
+    site_admin.refresh_from_db()
+    assert site_admin.first_name == "Adaline"
