@@ -205,3 +205,20 @@ def test_the_history_page_of_a_provisioned_person_shows_the_action(client, site_
     response = client.get(reverse("wagtailusers_users:history", args=[person.pk]))
     assert response.status_code == HTTPStatus.OK
     assert "Created by the identity provider" in response.content.decode()
+
+
+def test_the_token_list_runs_a_fixed_number_of_queries(
+    client, site_admin, django_assert_max_num_queries
+):
+    """Twenty tokens cost what two do."""
+    client.force_login(site_admin)
+    for number in range(2):
+        scim_token_create(name=f"Token {number}")
+    url = reverse("people_admin:scim_tokens")
+    client.get(url)  # warm Wagtail's own caches
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for number in range(18):
+        scim_token_create(name=f"More {number}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "More 17" in client.get(url).content.decode()
