@@ -607,3 +607,22 @@ def test_a_superusers_address_and_active_state_are_not_provisioned(scim, site_ad
     assert scim("PATCH", f"Users/{site_admin.pk}", named).status_code == HTTPStatus.OK
     site_admin.refresh_from_db()
     assert site_admin.first_name == "Adaline"
+
+
+def test_a_new_user_name_moves_the_sign_in_address(scim, units, client):
+    """A changed userName (a new surname) becomes the address the person signs in with,
+    verified, and the old one no longer exists."""
+    from allauth.account.models import EmailAddress
+
+    person_id = scim("POST", "Users", sent.entra_create()).json()["id"]
+    rename = {
+        "schemas": [sent.PATCH_OP],
+        "Operations": [{"op": "Replace", "path": "userName", "value": "Ana.Berg@spoke.example"}],
+    }
+    body = scim("PATCH", f"Users/{person_id}", rename).json()
+    assert body["userName"] == "ana.berg@spoke.example"
+    person = User.objects.get(pk=person_id)
+    assert person.email == "ana.berg@spoke.example"
+    assert list(EmailAddress.objects.filter(user=person).values_list("email", "verified")) == [
+        ("ana.berg@spoke.example", True)
+    ]
