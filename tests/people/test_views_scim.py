@@ -609,7 +609,7 @@ def test_a_superusers_address_and_active_state_are_not_provisioned(scim, site_ad
     assert site_admin.first_name == "Adaline"
 
 
-def test_a_new_user_name_moves_the_sign_in_address(scim, units, client):
+def test_a_new_user_name_moves_the_sign_in_address(scim, units):
     """A changed userName (a new surname) becomes the address the person signs in with,
     verified, and the old one no longer exists."""
     from allauth.account.models import EmailAddress
