@@ -10,9 +10,10 @@ growing old, lapses older than 90 days) and anything missed is the nightly
 from cms.events import POLICY_VERSION_PUBLISHED
 from competencies.events import STANDING_CHANGED
 from core.events import event_handler, once_per_commit
-from people.events import UNIT_OR_ACTIVE_CHANGED
+from people.events import PERSON_DEACTIVATED, UNIT_OR_ACTIVE_CHANGED
 
 from .events import POLICY_ACKNOWLEDGED
+from .services import membership_end_for_leaver
 from .tasks import membership_sync_task, policy_version_started_task
 
 
@@ -40,6 +41,13 @@ def policy_acknowledged(*, user_id: int, **payload) -> None:
 def unit_or_active_changed(*, user_id: int, **payload) -> None:
     """A person moved to another unit, or their account was (de)activated."""
     _recheck(user_id)
+
+
+@event_handler(PERSON_DEACTIVATED)
+def person_deactivated(*, user_id: int, reason: str, at, **payload) -> None:
+    """Someone left: their roster membership ends, and its history says why. (Called
+    directly, not queued, so the reason given at deactivation is the one recorded.)"""
+    membership_end_for_leaver(user_id=user_id, reason=reason, now=at)
 
 
 @event_handler(POLICY_VERSION_PUBLISHED)

@@ -705,6 +705,35 @@ def membership_remove(
     return current
 
 
+# --- A person who left ---------------------------------------------------------------------
+
+
+def membership_end_for_leaver(*, user_id: int, reason: str, now: datetime) -> int:
+    """A deactivated person's memberships end: every one on the roster or on its way there
+    (active, paused, pending) LAPSES, with "account deactivated" and ``reason`` as the
+    event's reason, so the roster history says why; an invitation (eligible, not joined)
+    is withdrawn like any invitation whose rules stopped holding. Nobody is e-mailed.
+    If the person is switched on again, the roster re-checks them by its usual rules.
+    Returns how many rows changed."""
+    why = _("account deactivated: %(reason)s") % {"reason": reason} if reason else ""
+    why = why or _("account deactivated")
+    changed = 0
+    with transaction.atomic():
+        memberships = RosterMembership.objects.select_for_update().filter(
+            user_id=user_id, status__in=(Status.ELIGIBLE, *HELD)
+        )
+        for membership in memberships:
+            if (
+                membership.status == Status.ELIGIBLE
+                and not membership.events.exclude(to_status=Status.ELIGIBLE).exists()
+            ):
+                membership.delete()
+            else:
+                _move(membership, to=Status.LAPSED, by=None, reason=why, now=now, lapsed_at=now)
+            changed += 1
+    return changed
+
+
 # --- A new policy version ------------------------------------------------------------------
 
 

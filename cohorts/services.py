@@ -550,6 +550,35 @@ def enrollment_withdraw(*, enrollment: Enrollment, by) -> Enrollment:
     return current
 
 
+def enrollments_withdraw_for_leaver(*, user_id: int) -> int:
+    """Withdraw a deactivated person from every cohort that is not over yet (invited,
+    enrolled or waiting); each place they held goes to the first person waiting, as when
+    they withdraw themselves. Completed places and finished or cancelled cohorts keep their
+    history. Nobody is told about the withdrawal (the person has left); people promoted
+    from the waitlist are. Returns how many enrollments were withdrawn."""
+    now = timezone.now()
+    open_statuses = (Status.INVITED, Status.ENROLLED, Status.WAITLISTED)
+    withdrawn = 0
+    candidates = Enrollment.objects.filter(user_id=user_id, status__in=open_statuses)
+    for enrollment in candidates.select_related("cohort").order_by("pk"):
+        if enrollment.cohort.status_at(now) in (Cohort.Status.FINISHED, Cohort.Status.CANCELLED):
+            continue
+        with transaction.atomic():
+            locked = _lock(enrollment.cohort)
+            current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+            if current.status not in open_statuses:
+                continue
+            held_a_place = current.status in Enrollment.HOLDS_A_PLACE
+            current.status = Status.WITHDRAWN
+            current.withdrawn_at = now
+            current.waitlisted_at = None
+            current.save(update_fields=["status", "withdrawn_at", "waitlisted_at", "updated_at"])
+            if held_a_place:
+                _promote_waiting(locked=locked)
+            withdrawn += 1
+    return withdrawn
+
+
 def enrollment_promote(*, enrollment: Enrollment, by) -> Enrollment:
     """A trainer moves someone off the waitlist, out of turn, into a free place."""
     cohort = enrollment.cohort

@@ -24,6 +24,8 @@ urlpatterns = [
     path("roster/", include("advocacy.urls")),
     path("credentials/", include("credentials.urls")),
     path("reports/", include("reports.urls")),
+    # Provisioning by the company's identity provider (bearer tokens only, no sessions).
+    path("scim/v2/", include("people.scim.urls")),
     # One way in: everyone logs in, and changes or resets a password, through allauth, so
     # e-mail verification, the domain rule, two-factor and rate limits apply to everyone.
     # The password pages Wagtail and Django would otherwise add are replaced here, ahead of

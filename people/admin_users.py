@@ -23,7 +23,9 @@ class PersonEditView(EditView):
     active flag is announced like every other event (see ``core.events``)."""
 
     def save_instance(self):
-        return person_admin_edit_save(user=self.object, save=super().save_instance)
+        return person_admin_edit_save(
+            user=self.object, save=super().save_instance, by=self.request.user
+        )
 
 
 class PersonViewSet(UserViewSet):

@@ -141,6 +141,14 @@ class User(AbstractUser):
         choices=time_zone_choices,
         validators=[validate_time_zone],
     )
+    # When the person was switched off (they left, or the identity provider said so):
+    # reports count them as of any moment before it, and not from then on. Cleared when
+    # they are switched on again. Written only by people.services.
+    deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True, editable=False)
+    # The identity provider's own id for the person (SCIM ``externalId``), when it sent one.
+    scim_external_id = models.CharField(
+        _("identity provider id"), max_length=255, blank=True, default="", editable=False
+    )
 
     erased_at = models.DateTimeField(
         _("erased"),
@@ -236,3 +244,30 @@ class PersonalDataExport(TimeStampedModel):
 
     def is_expired(self, now) -> bool:
         return self.expires_at is not None and now >= self.expires_at
+
+
+class ScimToken(TimeStampedModel):
+    """A bearer token that an identity provider uses to provision people through SCIM.
+
+    Only a SHA-256 digest of the token is kept; the token itself is shown once, when
+    ``manage.py scim_token_create`` makes it. A revoked token is refused from then on.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
+    # The first characters of the token, so an admin can tell tokens apart.
+    prefix = models.CharField(_("starts with"), max_length=12, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("provisioning token")
+        verbose_name_plural = _("provisioning tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 
 from core.models import DeferredTask
 
@@ -108,3 +108,27 @@ def admin_attention() -> AdminAttention:
         without_unit=User.objects.filter(is_active=True, unit__isnull=True).count(),
         deferred_messages=DeferredTask.objects.count(),
     )
+
+
+def unit_by_name_or_code(value: str) -> BusinessUnit | None:
+    """The unit whose name or code (its slug) is ``value``, ignoring case and spaces around
+    it; None when none is. What an identity provider's ``department`` is matched to."""
+    value = " ".join((value or "").split())
+    if not value:
+        return None
+    return (
+        BusinessUnit.objects.filter(Q(name__iexact=value) | Q(slug__iexact=value))
+        .order_by(Case(When(name__iexact=value, then=0), default=1), "pk")
+        .first()
+    )
+
+
+def scim_people(*, attribute: str | None = None, value: str = "") -> QuerySet[User]:
+    """Everyone, for the SCIM list, optionally where ``userName`` (the e-mail address,
+    ignoring case) or ``externalId`` equals ``value``; with unit and manager, by id."""
+    people = User.objects.select_related("unit", "manager").order_by("pk")
+    if attribute == "userName":
+        people = people.filter(email__iexact=value)
+    elif attribute == "externalId":
+        people = people.filter(scim_external_id=value)
+    return people

@@ -1,4 +1,5 @@
-"""Writes about people: the staff import, and an edit saved in the Wagtail user admin."""
+"""Writes about people: the staff import, an edit saved in the Wagtail user admin, and
+switching a person off (and on again)."""
 
 import csv
 import io
@@ -12,13 +13,14 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.events import event_announce
 
 from .audit import person_changes, person_changes_log_many, tracked_values
-from .events import UNIT_OR_ACTIVE_CHANGED
+from .events import PERSON_DEACTIVATED, UNIT_OR_ACTIVE_CHANGED
 from .models import BusinessUnit, User, time_zone_choices
 
 COLUMNS = ("email", "name", "unit", "role", "manager_email", "time_zone")
@@ -49,6 +51,9 @@ class ImportResult:
     people_unchanged: int = 0
     units_created: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
+    # With ``deactivate_missing``: the e-mail addresses of the people switched off (or, on a
+    # dry run, who would be), sorted.
+    deactivated: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -77,7 +82,13 @@ class _Person:
     changed: bool = False
 
 
-def people_import_csv(*, file: BinaryIO | bytes, dry_run: bool = False) -> ImportResult:
+def people_import_csv(
+    *,
+    file: BinaryIO | bytes,
+    dry_run: bool = False,
+    deactivate_missing: bool = False,
+    by: User | None = None,
+) -> ImportResult:
     """Create or update the people (and business units) listed in a CSV file, all or nothing.
 
     The file has the columns ``email, name, unit, role, manager_email, time_zone``. The
@@ -88,6 +99,10 @@ def people_import_csv(*, file: BinaryIO | bytes, dry_run: bool = False) -> Impor
 
     Every row is checked before anything is written; if any problem is found the result
     lists them all with their line numbers and the database is left as it was.
+
+    With ``deactivate_missing`` the file is the whole staff list: every active person not
+    in it is switched off (:func:`deactivate_person`, with all its effects), except
+    superusers and ``by``, the person running the import. A dry run lists them.
     """
     data = file if isinstance(file, bytes) else file.read()
     records, problems = _read_csv(data)
@@ -115,8 +130,23 @@ def people_import_csv(*, file: BinaryIO | bytes, dry_run: bool = False) -> Impor
         people_unchanged=sum(person.user is not None and not person.changed for person in people),
         units_created=len(units.new),
     )
+    leavers = []
+    if deactivate_missing:
+        listed = {person.email for person in people}
+        leavers = [
+            user
+            for user in User.objects.filter(is_active=True, is_superuser=False).order_by("email")
+            if user.email.lower() not in listed and (by is None or user.pk != by.pk)
+        ]
+        result.deactivated = [user.email for user in leavers]
     if not dry_run:
-        _write(people, units=units.new, directory=directory)
+        with transaction.atomic():
+            _write(people, units=units.new, directory=directory)
+            reason = _("not in the staff list imported on %(day)s") % {
+                "day": timezone.localdate().isoformat()
+            }
+            for user in leavers:
+                deactivate_person(user, reason=reason, by=by)
     return result
 
 
@@ -501,7 +531,7 @@ def _write(people: list[_Person], *, units: list[BusinessUnit], directory: _Dire
 # The Wagtail user admin
 
 
-def person_admin_edit_save(*, user: User, save: Callable[[], User]) -> User:
+def person_admin_edit_save(*, user: User, save: Callable[[], User], by=None) -> User:
     """Save an edit of ``user`` made in the Wagtail user admin: ``save`` is the admin's own
     save (form, groups, password). When it moved the person to another unit or
     (de)activated the account, :data:`~people.events.UNIT_OR_ACTIVE_CHANGED` is announced
@@ -509,10 +539,17 @@ def person_admin_edit_save(*, user: User, save: Callable[[], User]) -> User:
 
     The admin's form has already written its values onto ``user``, so what was there
     before is read from the database, in the same transaction as the save.
+
+    Unticking "active" has the effects of :func:`deactivate_person`; ticking it again those
+    of :func:`reactivate_person`.
     """
     with transaction.atomic():
         before = User.objects.filter(pk=user.pk).values_list("unit_id", "is_active").first()
         saved = save()
+        if before is not None and before[1] and not saved.is_active:
+            _record_deactivation(saved, reason=_("deactivated in the admin"), by=by)
+        elif before is not None and not before[1] and saved.is_active:
+            _record_reactivation(saved)
         if before is not None and before != (saved.unit_id, saved.is_active):
             event_announce(
                 UNIT_OR_ACTIVE_CHANGED,
@@ -521,3 +558,63 @@ def person_admin_edit_save(*, user: User, save: Callable[[], User]) -> User:
                 is_active=saved.is_active,
             )
     return saved
+
+
+# Switching a person off and on
+
+
+def _record_deactivation(person: User, *, reason: str, by) -> None:
+    """Stamp an account that was just switched off and announce it (inside a transaction)."""
+    now = timezone.now()
+    person.deactivated_at = now
+    User.objects.filter(pk=person.pk).update(is_active=False, deactivated_at=now)
+    event_announce(
+        PERSON_DEACTIVATED,
+        user_id=person.pk,
+        reason=str(reason)[:500],
+        by_id=getattr(by, "pk", None),
+        at=now,
+    )
+
+
+def _record_reactivation(person: User) -> None:
+    person.deactivated_at = None
+    User.objects.filter(pk=person.pk).update(is_active=True, deactivated_at=None)
+
+
+def deactivate_person(person: User, *, reason: str, by) -> bool:
+    """Switch ``person`` off because they left (``reason`` says why, for the history;
+    ``by`` is who did it, ``None`` for the identity provider).
+
+    From the commit on they cannot sign in, and the sessions they have end with their next
+    request (the authentication backends refuse inactive accounts). The announced
+    :data:`~people.events.PERSON_DEACTIVATED` makes ``cohorts`` withdraw their open
+    enrollments (places go to the waitlist) and ``advocacy`` end their roster membership
+    with an event that gives the reason. Reports count them as of any moment before
+    ``deactivated_at`` and not after; everything they did stays.
+
+    Returns False (and changes nothing) when the person was already switched off.
+    """
+    with transaction.atomic():
+        current = User.objects.select_for_update().only("pk", "is_active").get(pk=person.pk)
+        if not current.is_active:
+            return False
+        _record_deactivation(person, reason=reason, by=by)
+        person.is_active = False
+    return True
+
+
+def reactivate_person(person: User, *, by) -> bool:
+    """Switch ``person`` on again: they can sign in. Enrollments withdrawn when they were
+    switched off stay withdrawn (they enrol again); the roster re-checks them by its rules.
+    Returns False when they were already active."""
+    with transaction.atomic():
+        current = User.objects.select_for_update().only("pk", "is_active").get(pk=person.pk)
+        if current.is_active:
+            return False
+        _record_reactivation(person)
+        person.is_active = True
+        event_announce(
+            UNIT_OR_ACTIVE_CHANGED, user_id=person.pk, unit_id=person.unit_id, is_active=True
+        )
+    return True

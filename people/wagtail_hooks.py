@@ -1,10 +1,13 @@
 """Everything ``people`` adds to the dashboard and the Wagtail admin, registered in one
-place: the dashboard panels (``panels``) and business units as snippets.
+place: the dashboard panels (``panels``), business units as snippets, the provisioning
+tokens and the deactivate action (``admin_views``), and the names of the SCIM actions in
+Wagtail's action log.
 """
 
-from django.urls import path
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -12,10 +15,11 @@ from core.audit import audit_actions_register
 from core.dashboard import DASHBOARD_PANELS
 from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 
-from . import panels, privacy
-from .admin_views import PersonEraseView, erase_button
+from . import admin_urls, panels, privacy
+from .admin_views import PersonEraseView, SiteAdminMenuItem, erase_button
 from .audit import PEOPLE_AUDIT_ACTIONS
 from .models import BusinessUnit
+from .roles import user_is_site_admin
 
 DASHBOARD_PANELS.register(panels.next_steps_panel)
 DASHBOARD_PANELS.register(panels.team_panel)
@@ -54,3 +58,70 @@ class BusinessUnitViewSet(SnippetViewSet):
 
 
 register_snippet(BusinessUnitViewSet)
+
+
+# --- Provisioning and leavers -----------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_people_admin_urls():
+    return [path("people/", include(admin_urls, namespace="people_admin"))]
+
+
+@hooks.register("register_settings_menu_item")
+def register_scim_tokens_menu_item():
+    return SiteAdminMenuItem(
+        gettext_lazy("Provisioning tokens"),
+        reverse("people_admin:scim_tokens"),
+        icon_name="key",
+        order=650,
+    )
+
+
+@hooks.register("register_user_listing_buttons")
+def person_deactivate_button(*, user, request_user):
+    if not user.is_active or user.pk == request_user.pk or not user_is_site_admin(request_user):
+        return []
+    return [
+        Button(
+            gettext_lazy("Deactivate"),
+            url=reverse("people_admin:person_deactivate", args=[user.pk]),
+            icon_name="cross",
+            priority=50,
+        )
+    ]
+
+
+# Every SCIM action is written to Wagtail's action log under these names (people.scim).
+SCIM_LOG_ACTIONS = {
+    "spoke.scim.create": (
+        gettext_lazy("Created by provisioning"),
+        gettext_lazy("Created by the identity provider (SCIM)"),
+    ),
+    "spoke.scim.update": (
+        gettext_lazy("Updated by provisioning"),
+        gettext_lazy("Updated by the identity provider (SCIM)"),
+    ),
+    "spoke.scim.deactivate": (
+        gettext_lazy("Deactivated by provisioning"),
+        gettext_lazy("Deactivated by the identity provider (SCIM)"),
+    ),
+    "spoke.scim.reactivate": (
+        gettext_lazy("Reactivated by provisioning"),
+        gettext_lazy("Reactivated by the identity provider (SCIM)"),
+    ),
+    "spoke.scim.token_create": (
+        gettext_lazy("Provisioning token made"),
+        gettext_lazy("Provisioning token made"),
+    ),
+    "spoke.scim.token_revoke": (
+        gettext_lazy("Provisioning token revoked"),
+        gettext_lazy("Provisioning token revoked"),
+    ),
+}
+
+
+@hooks.register("register_log_actions")
+def register_scim_log_actions(actions):
+    for action, (label, message) in SCIM_LOG_ACTIONS.items():
+        actions.register_action(action, label, message)

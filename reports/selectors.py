@@ -54,9 +54,14 @@ Source = CompetencyEvidence.Source
 
 
 def population(*, scope: Scope, filters: ReportFilters, tree: UnitTree) -> QuerySet[User]:
-    """The active people a report counts: in the viewer's scope, in the chosen unit and its
-    sub-units, and, when a course or cohort is chosen, holding a place in it."""
-    people = User.objects.filter(is_active=True)
+    """The people a report counts: in the viewer's scope, in the chosen unit and its
+    sub-units, and, when a course or cohort is chosen, holding a place in it.
+
+    Active people, and people deactivated after the report's as-of moment (they were still
+    there then): someone who left on 3 March counts in a report as of 2 March and not in one
+    as of 3 March or later. An account switched off without a date (before dates were kept)
+    is never counted."""
+    people = User.objects.filter(Q(is_active=True) | Q(deactivated_at__gt=filters.end_at))
     if scope.people is not None:
         people = people.filter(pk__in=scope.people)
     if filters.unit is not None:

@@ -362,6 +362,10 @@ SPOKE_MEDIA_CACHE_SECONDS = 60 * 60 * 24
 SPOKE_MAX_REQUEST_BYTES = env.int("SPOKE_MAX_REQUEST_BYTES", default=7 * 1024 * 1024)
 SPOKE_MAX_ADMIN_REQUEST_BYTES = env.int("SPOKE_MAX_ADMIN_REQUEST_BYTES", default=64 * 1024 * 1024)
 SPOKE_ADMIN_REQUEST_PATHS = ["/admin/", "/django-admin/"]
+# SCIM provisioning (docs/provisioning.md): requests per token and minute, and the largest
+# body one request may send (a person is a few kilobytes).
+SPOKE_SCIM_REQUESTS_PER_MINUTE = env.int("SPOKE_SCIM_REQUESTS_PER_MINUTE", default=600)
+SPOKE_SCIM_MAX_REQUEST_BYTES = 64 * 1024
 # The form fields of one request, files apart (a reflection of 200,000 characters is at
 # most 800 KB of UTF-8, a page's StreamField a few hundred KB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -61,6 +61,10 @@ MATRIX = {
     "/reports/heatmap/people/": [FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK],
     # The rules are the leads'; trainers and HR, who use the admin, are turned back.
     "/admin/snippets/advocacy/rostertier/": [FOUND, FOUND, FOUND, FOUND, FOUND, OK, OK],
+    # Provisioning tokens are a site admin's; everyone else who uses the admin is turned back.
+    "/admin/people/scim-tokens/": [FOUND, FOUND, FOUND, FOUND, FOUND, FOUND, OK],
+    # SCIM answers bearer tokens only: a session, even a site admin's, opens nothing.
+    "/scim/v2/Users": [HTTPStatus.UNAUTHORIZED] * 7,
 }
 
 

@@ -101,3 +101,63 @@ def test_file_not_saved_as_utf8_says_so(hub, tmp_path):
         call_command("import_people", str(path), stdout=StringIO(), stderr=err)
 
     assert err.getvalue().startswith("line 2: the file is not UTF-8 text; save it as UTF-8")
+
+
+# --- --deactivate-missing ------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_world(hub):
+    """Ana and Bo are in the file; Cy and Di are not; Di already left; the superuser and
+    the admin running the import are not in it either."""
+    from tests.factories import EnrollmentFactory
+
+    UserFactory(email="bo@spoke.example")
+    cy = UserFactory(email="cy@spoke.example")
+    di = UserFactory(email="di@spoke.example", is_active=False)
+    root = UserFactory(email="root@spoke.example", is_superuser=True, is_staff=True)
+    runner = UserFactory(email="runner@spoke.example")
+    place = EnrollmentFactory(user=cy)
+    return {"cy": cy, "di": di, "root": root, "runner": runner, "place": place}
+
+
+def test_deactivate_missing_dry_run_lists_who_would_go(staff_world, write_csv):
+    """The dry run names the people not in the file and switches nobody off."""
+    out, _err = run(write_csv(GOOD), "--dry-run", "--deactivate-missing")
+    assert "Would deactivate 2 people not in the file:" in out
+    assert out.splitlines()[-2:] == ["  cy@spoke.example", "  runner@spoke.example"]
+    assert User.objects.filter(is_active=True).count() == 4
+
+
+def test_deactivate_missing_switches_off_everyone_not_in_the_file(
+    staff_world, write_csv, django_capture_on_commit_callbacks
+):
+    """People not in the file are deactivated with every effect; superusers, the person
+    running it (--by) and people already gone are left alone."""
+    from cohorts.models import Enrollment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        out, _err = run(write_csv(GOOD), "--deactivate-missing", "--by", "RUNNER@spoke.example")
+    assert "Deactivated 1 person not in the file:" in out
+    assert out.splitlines()[-1] == "  cy@spoke.example"
+    cy = User.objects.get(email="cy@spoke.example")
+    assert not cy.is_active
+    assert cy.deactivated_at is not None
+    staff_world["place"].refresh_from_db()
+    assert staff_world["place"].status == Enrollment.Status.WITHDRAWN
+    for name in ("root", "runner"):
+        assert User.objects.get(pk=staff_world[name].pk).is_active
+    assert User.objects.get(pk=staff_world["di"].pk).deactivated_at is None
+
+
+def test_deactivate_missing_with_a_bad_file_deactivates_nobody(staff_world, write_csv):
+    """A file with problems imports nobody and switches nobody off."""
+    with pytest.raises(CommandError):
+        run(write_csv(f"{HEADER}\nbad,,,,,\n"), "--deactivate-missing")
+    assert User.objects.filter(is_active=True).count() == 4
+
+
+def test_by_must_be_someone_in_spoke(staff_world, write_csv):
+    """An unknown --by address stops the command before anything is read."""
+    with pytest.raises(CommandError, match="nobody in Spoke"):
+        run(write_csv(GOOD), "--deactivate-missing", "--by", "ghost@spoke.example")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from people.models import User
 from people.services import COLUMNS, ImportResult, people_import_csv
 
 
@@ -37,17 +38,48 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="check the file and report, write nothing"
         )
+        parser.add_argument(
+            "--deactivate-missing",
+            action="store_true",
+            help="the file is the whole staff list: deactivate every active person who is not "
+            "in it (never superusers, nor the person given with --by); with --dry-run, list "
+            "them",
+        )
+        parser.add_argument(
+            "--by",
+            metavar="EMAIL",
+            default="",
+            help="the e-mail address of the person running the import (recorded, and never "
+            "deactivated)",
+        )
 
-    def handle(self, *args, file: str, dry_run: bool, **options) -> None:
+    def handle(
+        self, *args, file: str, dry_run: bool, deactivate_missing: bool, by: str, **options
+    ) -> None:
         try:
             data = Path(file).read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror or error}") from error
+        runner = None
+        if by:
+            runner = User.objects.filter(email__iexact=by.strip()).first()
+            if runner is None:
+                raise CommandError(f"--by {by}: nobody in Spoke has this address.")
 
-        result = people_import_csv(file=data, dry_run=dry_run)
+        result = people_import_csv(
+            file=data, dry_run=dry_run, deactivate_missing=deactivate_missing, by=runner
+        )
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(str(problem))
             found = _count(len(result.problems), "problem", "problems")
             raise CommandError(f"{found} in {file}. Nothing was imported.")
         self.stdout.write(self.style.SUCCESS(summary(result, dry_run=dry_run)))
+        if deactivate_missing:
+            count = _count(len(result.deactivated), "person", "people")
+            verb = "Would deactivate" if dry_run else "Deactivated"
+            self.stdout.write(
+                f"{verb} {count} not in the file" + (":" if result.deactivated else ".")
+            )
+            for email in result.deactivated:
+                self.stdout.write(f"  {email}")
