@@ -2,7 +2,7 @@
 
 from core.privacy import ErasedPart, PersonalDataSection, covers, iso
 
-from .models import Attendance, CalendarFeed, Cohort, Enrollment
+from .models import Attendance, CalendarFeed, Cohort, CourseInterest, Enrollment
 
 MODELS = (
     "cohorts.Enrollment",
@@ -10,6 +10,7 @@ MODELS = (
     "cohorts.CalendarFeed",
     "cohorts.Cohort",
     "cohorts.Cohort_trainers",
+    "cohorts.CourseInterest",
 )
 
 
@@ -49,18 +50,27 @@ def personal_data_export(*, user) -> list[PersonalDataSection]:
             Cohort.objects.filter(trainers=user).values_list("name", flat=True)
         ),
         "calendar_feed": CalendarFeed.objects.filter(user=user).exists(),
+        "courses_you_asked_to_hear_about": [
+            {"course": interest.course.title, "asked": iso(interest.created_at)}
+            for interest in CourseInterest.objects.filter(user=user)
+            .select_related("course")
+            .order_by("created_at")
+        ],
     }
     return [PersonalDataSection(name="cohorts", data=data)]
 
 
 @covers(*MODELS)
 def personal_data_erase(*, user, pseudonym: str) -> ErasedPart:
-    """The private calendar feed goes; enrollments and attendance stay for the figures,
-    and so does the person among a cohort's trainers (history of who ran it)."""
+    """The private calendar feed and the interest in courses go; enrollments and attendance
+    stay for the figures, and so does the person among a cohort's trainers (history of who
+    ran it)."""
     feeds = CalendarFeed.objects.filter(user=user).delete()[0]
+    interests = CourseInterest.objects.filter(user=user).delete()[0]
+    deleted = {"calendar feeds": feeds, "interest in courses": interests}
     return ErasedPart(
         name="cohorts",
-        deleted={"calendar feeds": feeds} if feeds else {},
+        deleted={kind: n for kind, n in deleted.items() if n},
         kept={
             "enrollments": Enrollment.objects.filter(user=user).count(),
             "attendance": Attendance.objects.filter(enrollment__user=user).count(),
