@@ -1,4 +1,6 @@
 from django.contrib.auth.views import redirect_to_login
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -32,3 +34,10 @@ def documents_for_signed_in_people(document, request):
     if document_is_public(document=document, request=request):
         return None
     return redirect_to_login(request.get_full_path())
+
+
+@hooks.register("insert_global_admin_js")
+def error_summary_script():
+    """Our admin screens head their forms with the same error summary as the site
+    (``{% error_summary form admin=True %}``); the same small script focuses it."""
+    return format_html('<script src="{}" defer></script>', static("js/error-summary.js"))

@@ -25,29 +25,48 @@ class Problem:
     href: str = ""
 
 
-def form_problems(*forms) -> list[Problem]:
-    """Every error of ``forms``, in the order the fields come: the form's own errors first
-    (with no field to link to), then each field's, linked to its element."""
-    problems: list[Problem] = []
-    for form in forms:
-        errors = getattr(form, "errors", None)
-        if not errors:
+def _form_problems(form) -> list[Problem]:
+    problems = [Problem(str(error)) for error in form.non_field_errors()]
+    anchors = getattr(form, "error_anchors", {}) or {}
+    for bound in form:
+        if not bound.errors:
             continue
-        problems.extend(Problem(str(error)) for error in form.non_field_errors())
-        anchors = getattr(form, "error_anchors", {}) or {}
-        for bound in form:
-            if not bound.errors:
-                continue
-            target = "" if bound.is_hidden else anchors.get(bound.name) or (
-                bound.id_for_label or bound.auto_id
-            )
-            href = f"#{target}" if target else ""
-            problems.extend(Problem(str(error), href) for error in bound.errors)
+        target = anchors.get(bound.name, "")
+        if not target and not bound.is_hidden:
+            target = bound.id_for_label or bound.auto_id
+        href = f"#{target}" if target else ""
+        problems.extend(Problem(str(error), href) for error in bound.errors)
+    return problems
+
+
+def form_problems(*sources) -> list[Problem]:
+    """Every problem of ``sources``, in order. A source is a form (its own errors first,
+    with no field to link to, then each field's, linked to its element), a formset (its
+    own errors, then each form's), a list of them, a message (text alone), or a row of a
+    hand-drawn form: anything with ``errors`` and a ``name`` that is the id of the element
+    holding it. ``None`` and forms without errors add nothing."""
+    problems: list[Problem] = []
+    for source in sources:
+        if not source:
+            continue
+        if isinstance(source, str):
+            problems.append(Problem(source))
+        elif hasattr(source, "non_form_errors"):  # a formset
+            problems.extend(Problem(str(error)) for error in source.non_form_errors())
+            problems.extend(form_problems(*source.forms))
+        elif hasattr(source, "non_field_errors"):  # a form
+            if source.errors:
+                problems.extend(_form_problems(source))
+        elif hasattr(source, "errors") and hasattr(source, "name"):  # a hand-drawn row
+            problems.extend(Problem(str(error), f"#{source.name}") for error in source.errors)
+        elif isinstance(source, (list, tuple)):
+            problems.extend(form_problems(*source))
     return problems
 
 
 @register.inclusion_tag("includes/error_summary.html")
-def error_summary(*forms, note="", admin=False):
-    """The summary of what is wrong with ``forms`` (nothing when they have no errors);
-    ``note`` adds a sentence under the title (what was saved anyway, for example)."""
-    return {"problems": form_problems(*forms), "note": note, "admin": admin}
+def error_summary(*sources, note="", admin=False):
+    """The summary of what is wrong with ``sources`` (see :func:`form_problems`; nothing
+    when there is no problem); ``note`` adds a sentence under the title (what was saved
+    anyway, for example)."""
+    return {"problems": form_problems(*sources), "note": note, "admin": admin}
