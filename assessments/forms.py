@@ -48,6 +48,12 @@ class SubmissionForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 12}),
     )
+    # Submitting is final, so it is confirmed first: without the tick, "Submit for review"
+    # only saves the draft and asks for it (works without JavaScript).
+    confirm_final = forms.BooleanField(
+        label=_("I have checked my work: once submitted, this attempt is final."),
+        required=False,
+    )
     # The button pressed: ``submit`` saves and submits; anything else only saves.
     action = forms.CharField(required=False)
 
@@ -85,6 +91,19 @@ class SubmissionForm(forms.Form):
     @property
     def wants_submit(self) -> bool:
         return self.cleaned_data.get("action") == self.SUBMIT
+
+    @property
+    def submit_confirmed(self) -> bool:
+        return self.wants_submit and bool(self.cleaned_data.get("confirm_final"))
+
+    def add_confirm_error(self) -> None:
+        self.add_error(
+            "confirm_final",
+            gettext(
+                "Tick this box to submit: once submitted, an attempt is final. Your draft is "
+                "saved meanwhile."
+            ),
+        )
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Put a service's refusal on the fields it names (the rest on the form). When the

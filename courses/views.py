@@ -4,11 +4,11 @@ Both answer with a redirect back to the lesson and a message (post/redirect/get)
 lesson page itself shows the result. Reading pages is Wagtail's job (see models.py).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from urllib.parse import urlencode
-
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _

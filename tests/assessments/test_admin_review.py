@@ -276,7 +276,10 @@ def test_the_review_shows_the_evidence(client, trainer, mine, task, lena):
     screenshot = reverse("assessments:screenshot", args=[submission.pk])
     assert f'src="{screenshot}"' in page
     assert 'alt="Screenshot handed in by Lena Learner with attempt 1"' in page
-    assert "<p>I answered &lt;strong&gt;calmly&lt;/strong&gt;.</p>\n\n<p>Then I moved to DMs.</p>" in page
+    assert (
+        "<p>I answered &lt;strong&gt;calmly&lt;/strong&gt;.</p>\n\n<p>Then I moved to DMs.</p>"
+        in page
+    )
     assert "Acknowledges the problem in public" in page
     assert "Proficient (3 of 4)" in page
     assert 'value="accepted"' in page

@@ -650,8 +650,7 @@ def test_plain_text_keeps_its_paragraphs_and_line_breaks():
     stored, length = reflection_clean(typed, min_chars=1)
     assert stored == "First thought.\n\nSecond one,\non two lines.\n\n\n  a < b & c"
     assert _shown(stored) == (
-        "<p>First thought.</p>\n\n<p>Second one,<br>on two lines.</p>\n\n"
-        "<p>  a &lt; b &amp; c</p>"
+        "<p>First thought.</p>\n\n<p>Second one,<br>on two lines.</p>\n\n<p>  a &lt; b &amp; c</p>"
     )
     assert length == len("First thought. Second one, on two lines. a < b & c")
 

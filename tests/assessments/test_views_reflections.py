@@ -62,8 +62,9 @@ def test_a_revision_opens_with_the_earlier_reflection_as_plain_text(
     form = response.context["form"]
     assert form["reflection"].value() == WORDS
     html = response.content.decode()
-    assert ">\nI listened first.\n\nThen I replied &lt;in public&gt; &amp; moved on.\nNo drama." in (
-        html
+    assert (
+        ">\nI listened first.\n\nThen I replied &lt;in public&gt; &amp; moved on.\nNo drama."
+        in (html)
     )
     assert "&lt;p&gt;" not in html
     assert not Submission.objects.filter(user=lena, attempt=2).exists()

@@ -23,7 +23,6 @@ from cms.models import Platform
 from cohorts.models import Enrollment
 from people import roles
 from people.models import zone_or_utc
-from tests.assessments import assert_safe_html
 from tests.factories import AssignmentFactory, EnrollmentFactory, UserFactory, add_role
 from tests.queries import no_writes
 
@@ -86,6 +85,9 @@ def texts(response) -> list[str]:
 def post(client, cohort, task, action="save", **data):
     data.setdefault("link_url", POST_URL)
     data.setdefault("reflection", REFLECTION)
+    if action == "submit":
+        data.setdefault("confirm_final", "on")  # the tick that makes an attempt final
+    data = {key: value for key, value in data.items() if value is not None}
     return client.post(work_url(cohort, task), {**data, "action": action})
 
 
@@ -302,6 +304,51 @@ def test_submitting_redirects_and_shows_the_attempt_read_only(client, cohort, ta
     assert shot_url(submitted) in page
 
 
+def test_submit_without_the_tick_saves_the_draft_and_asks_for_it(client, cohort, task, lena):
+    """Submitting is final, so it needs the tick: without it the work is saved as a draft
+    (screenshot included: nothing to choose again), nothing is handed in, and the page
+    says why at the top (linked to the box) and at the box, with everything typed."""
+    client.force_login(lena)
+    shot = upload(png(size=(640, 480)))
+    response = post(client, cohort, task, action="submit", confirm_final=None, screenshot=shot)
+    assert response.status_code == HTTPStatus.OK
+    draft = current(task, cohort, lena)
+    assert draft.status == Status.DRAFT
+    assert draft.screenshot
+    assert draft.reflection == REFLECTION
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert 'href="#id_confirm_final"' in html
+    assert 'id="id_confirm_final"' in html
+    assert "Tick this box to submit" in html
+    assert escape(POST_URL) in html
+    assert response.context["form"]["reflection"].value() == REFLECTION
+    # Ticked, the same work is handed in.
+    assert post(client, cohort, task, action="submit").status_code == HTTPStatus.FOUND
+    assert Submission.objects.get(user=lena).status == Status.SUBMITTED
+
+
+def test_the_tick_alone_does_not_submit(client, cohort, task, lena):
+    """Ticking the box and pressing "Save draft" only saves."""
+    client.force_login(lena)
+    post(client, cohort, task, action="save", confirm_final="on")
+    assert current(task, cohort, lena).status == Status.DRAFT
+
+
+def test_learners_see_the_rubric_before_submitting(client, cohort, task, lena):
+    """Each criterion the trainer will look for, with its competency and level, is on the
+    page while the work is still a draft."""
+    client.force_login(lena)
+    html = client.get(work_url(cohort, task)).content.decode()
+    assert "How your trainer reviews it" in html
+    criteria = list(task.criteria.select_related("competency").order_by("sort_order"))
+    assert len(criteria) == 2
+    for criterion in criteria:
+        assert escape(criterion.description) in html
+        expected = f"({criterion.competency.name}: {criterion.get_level_display().lower()})"
+        assert escape(expected) in html
+
+
 def test_submitting_late_says_so(client, cohort, task, lena):
     now = timezone.now()
     AssignmentWindow.objects.create(
@@ -341,7 +388,7 @@ def test_refused_evidence_keeps_everything_typed(client, cohort, task, lena):
     html = response.content.decode()
     assert f'value="{escape(typed_link)}"' in html
     assert escape(typed) in html
-    assert "Your draft is saved, except what is marked" in html
+    assert "Your draft is saved, except what is listed" in html
     draft = current(task, cohort, lena)
     assert (draft.status, draft.link_url) == (Status.DRAFT, typed_link)
     assert "My reflection" in draft.reflection

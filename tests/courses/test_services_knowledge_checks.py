@@ -285,7 +285,7 @@ def test_nothing_ticked_is_said_at_the_check(client, lesson, learner):
     assert _nothing_recorded()
     plain = client.get(f"{lesson.url}?unanswered=another-block").content.decode()
     assert f"check-{CHECK}-error" not in plain
-    assert 'data-announce>Choose at least' not in plain
+    assert "data-announce>Choose at least" not in plain
 
 
 @pytest.mark.parametrize(

@@ -121,6 +121,7 @@ def _fill_and_submit(page, *, link: str, reflection: str, screenshot=None) -> No
     if screenshot is not None:
         page.get_by_label("Screenshot", exact=True).set_input_files(screenshot)
     page.get_by_label("Your reflection").fill(reflection)
+    page.get_by_label("I have checked my work").check()
     page.get_by_role("button", name="Submit for review").click()
 
 
@@ -193,6 +194,7 @@ def test_revision_then_acceptance_raises_the_competency(
     expect(lena.get_by_label("Link to your post or profile")).to_have_value(PROFILE_URL)
     screenshot(lena, "practice-learner-feedback")
     lena.get_by_label("Your reflection").fill(REVISED)
+    lena.get_by_label("I have checked my work").check()
     lena.get_by_role("button", name="Submit for review").click()
     expect(lena.get_by_text(FIRST_SUBMIT)).to_be_visible()
 
