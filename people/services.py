@@ -86,8 +86,8 @@ def people_import_csv(*, file: BinaryIO | bytes, dry_run: bool = False) -> Impor
     ``email`` and ``name`` are required, and a column left out keeps what is stored (the
     defaults for new people). The e-mail address identifies the person. The file is
     authoritative for what HR owns: an empty unit or manager clears it, an empty role means
-    employee. An empty time zone keeps the person's own choice (``UTC`` for new people). New people get an unusable password
-    and set one through "forgot password".
+    employee. An empty time zone keeps the person's own choice (``UTC`` for new people).
+    New people get an unusable password and set one through "forgot password".
 
     Every row is checked before anything is written; if any problem is found the result
     lists them all with their line numbers and the database is left as it was.

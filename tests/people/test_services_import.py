@@ -132,7 +132,7 @@ def test_a_column_left_out_keeps_what_is_stored(hub):
     result = people_import_csv(
         file=csv_bytes(
             "ana@spoke.example,Ana Lima-Berg", "zoe@spoke.example,Zoe Zed", header="email,name"
-        )  # fmt: skip
+        )
     )
     assert result.ok, result.problems
     assert (result.people_created, result.people_updated, result.people_unchanged) == (1, 1, 0)
