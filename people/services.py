@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.events import event_announce
+from core.exports import FORMULA_STARTS
 
 from .events import UNIT_OR_ACTIVE_CHANGED
 from .models import BusinessUnit, User, time_zone_choices
@@ -42,6 +43,18 @@ class ImportProblem:
         return f"line {self.line}: {self.message}"
 
 
+@dataclass(frozen=True)
+class ImportRow:
+    """What the import does with one line of the file: ``create``, ``update`` or
+    ``unchanged`` (the preview in the admin lists them)."""
+
+    line: int
+    email: str
+    name: str
+    unit: str
+    action: str
+
+
 @dataclass
 class ImportResult:
     """What an import did, or would do on a dry run; nothing is written when it has problems."""
@@ -51,6 +64,8 @@ class ImportResult:
     people_unchanged: int = 0
     units_created: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
+    rows: list[ImportRow] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)  # the names of the units to create
 
     @property
     def ok(self) -> bool:
@@ -117,10 +132,27 @@ def people_import_csv(*, file: BinaryIO | bytes, dry_run: bool = False) -> Impor
         people_updated=sum(person.changed for person in people),
         people_unchanged=sum(person.user is not None and not person.changed for person in people),
         units_created=len(units.new),
+        rows=[_row(person) for person in people],
+        units=[unit.name for unit in units.new],
     )
     if not dry_run:
         _write(people, units=units.new, directory=directory)
     return result
+
+
+def _row(person: _Person) -> ImportRow:
+    action = "unchanged"
+    if person.user is None:
+        action = "create"
+    elif person.changed:
+        action = "update"
+    return ImportRow(
+        line=person.line,
+        email=person.email,
+        name=f"{person.first_name} {person.last_name}".strip(),
+        unit=UNIT_SEPARATOR.join(person.unit_path or []),
+        action=action,
+    )
 
 
 # Reading the file
@@ -154,6 +186,12 @@ def _read_csv(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[Impor
                 continue
             if any("\x00" in cell for cell in cells):
                 problems.append(_problem(line, _("this row contains a NUL character")))
+                continue
+            formula = next((c.strip() for c in cells if c.strip().startswith(FORMULA_STARTS)), "")
+            if formula:
+                # A spreadsheet opening an export of it would run it: never stored.
+                message = _("“%(cell)s” starts like a spreadsheet formula; remove the “%(start)s”")
+                problems.append(_problem(line, message, cell=formula[:40], start=formula[0]))
                 continue
             records.append((line, {n: cell.strip() for n, cell in zip(header, cells, strict=True)}))
     except csv.Error as error:

@@ -1,14 +1,18 @@
 """Everything ``people`` adds to the dashboard and the Wagtail admin, registered in one
-place: the dashboard panels (``panels``) and business units as snippets.
+place: the dashboard panels (``panels``), business units as snippets and the staff import
+(``admin_import``).
 """
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.dashboard import DASHBOARD_PANELS
 
 from . import panels
+from .admin_import import PeopleImportView, SiteAdminMenuItem
 from .models import BusinessUnit
 
 DASHBOARD_PANELS.register(panels.next_steps_panel)
@@ -29,3 +33,22 @@ class BusinessUnitViewSet(SnippetViewSet):
 
 
 register_snippet(BusinessUnitViewSet)
+
+
+# --- The staff import, for site admins ------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_people_import_url():
+    return [path("people/import/", PeopleImportView.as_view(), name="people_admin_import")]
+
+
+@hooks.register("register_settings_menu_item")
+def register_people_import_menu_item():
+    return SiteAdminMenuItem(
+        gettext_lazy("Import people"),
+        reverse("people_admin_import"),
+        name="import-people",
+        icon_name="group",
+        order=610,
+    )
