@@ -325,7 +325,7 @@ def test_cohort_form(client, trainer):
     cohort = running_cohort(trainers=[trainer])
     client.force_login(trainer)
     page = client.get(reverse("cohorts_admin:edit", args=[cohort.pk]))
-    data = {key: value for key, value in page.context["schedule"].management_form.initial.items()}
+    data = dict(page.context["schedule"].management_form.initial)
     response = client.post(
         reverse("cohorts_admin:edit", args=[cohort.pk]),
         {"name": "", "schedule-TOTAL_FORMS": "0", "schedule-INITIAL_FORMS": "0", **{
