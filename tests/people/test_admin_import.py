@@ -245,3 +245,18 @@ def test_many_rows_are_counted_in_full_and_listed_in_part(admin_client, hub):
     assert len(response.context["creates"]) == 200
     assert response.context["more_creates"] == 5
     assert "And 5 more." in response.content.decode()
+
+
+def test_the_preview_costs_the_same_for_5_and_205_people(
+    admin_client, hub, django_assert_max_num_queries
+):
+    """Reading the file and the database is done in bulk: no query per row."""
+    few = [f"p{number}@spoke.example,Person {number},Unit {number % 3},,," for number in range(5)]
+    many = [
+        f"p{number}@spoke.example,Person {number},Unit {number % 3},,," for number in range(205)
+    ]
+    preview(admin_client, csv_file(*few))  # the session and caches settle first
+    with django_assert_max_num_queries(20) as small:
+        preview(admin_client, csv_file(*few))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        preview(admin_client, csv_file(*many))
