@@ -402,3 +402,16 @@ def test_roster_opt_in(client, learner):
     summary, links = _check_summary(response)
     assert "Tick at least one platform." in summary
     assert links == ["id_advocate-platforms"]
+
+
+def test_two_factor_activation(client, verified_learner, password):
+    """A wrong code from the authenticator app: the summary links to the code's field."""
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+
+    from tests.people.test_views_mfa import open_totp_activation, wrong_code
+
+    open_totp_activation(client, verified_learner, password)
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post(reverse("mfa_activate_totp"), {"code": wrong_code(secret)})
+    _summary, links = _check_summary(response)
+    assert links == ["id_code"]
