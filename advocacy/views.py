@@ -299,6 +299,7 @@ def _render_me(request, *, bound: OptInForm | None = None, bound_tier: str = "")
         "advocacy/me.html",
         {
             "cards": cards,
+            "form": bound,  # its errors head the page (the error summary)
             "policy": policy_status(user=request.user),
             "policy_url": _policy_url(me_url),
             "has_accounts": has_accounts,

@@ -70,6 +70,9 @@ class ReviewForm(forms.Form):
         ),
     )
 
+    # The error summary links these to what the review screen draws by hand.
+    error_anchors = {"decision": "decision-buttons", "criteria_met": "criteria-met"}
+
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)

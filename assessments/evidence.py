@@ -22,14 +22,12 @@ from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.html import escape
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageMode, ImageOps
 
 from cms.models import Platform
-from core.html import html_text_length, sanitize_html
 
 # --- Links ----------------------------------------------------------------------------
 
@@ -450,38 +448,35 @@ def _invalid_image_error() -> ValidationError:
 MAX_REFLECTION_CHARS = 200_000
 
 
-LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!?]")
+def reflection_normalise(text: str) -> str:
+    """The reflection as it is stored: the learner's own words, plain text (never markup),
+    with line endings made one kind and the blank space around the whole trimmed. Pages
+    show it escaped, with its paragraphs (``linebreaks``); what looks like markup is text."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
 
 
-def plain_text_paragraphs(text: str) -> str:
-    """Text typed without markup as HTML: paragraphs where a blank line separates them,
-    line breaks where a single one does."""
-    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
-    return "".join(
-        "<p>" + "<br>".join(escape(line) for line in part.split("\n")) + "</p>"
-        for part in paragraphs
-        if part
-    )
+def reflection_length(text: str) -> int:
+    """The characters a reader sees: runs of blank space count as one."""
+    return len(" ".join((text or "").split()))
 
 
-def reflection_clean(html: str, *, min_chars: int) -> tuple[str, int]:
-    """Return the reflection cleaned to the allow-list and the length of its text.
+def reflection_clean(text: str, *, min_chars: int) -> tuple[str, int]:
+    """Return the reflection as stored (:func:`reflection_normalise`) and its length.
 
-    Refuse input longer than ``MAX_REFLECTION_CHARS`` before cleaning it, and a cleaned
-    text shorter than ``min_chars`` characters.
+    Refuse input longer than ``MAX_REFLECTION_CHARS``, and a text shorter than
+    ``min_chars`` characters.
     """
-    html = html or ""
-    if len(html) > MAX_REFLECTION_CHARS:
+    text = text or ""
+    if len(text) > MAX_REFLECTION_CHARS:
         raise ValidationError(
-            _("The reflection is too long: %(length)s characters including formatting, "
-              "and the limit is %(max)s. Shorten it or paste it without formatting."),
+            _("The reflection is too long: %(length)s characters, and the limit is %(max)s. "
+              "Shorten it."),
             code="too_long",
-            params={"length": len(html), "max": MAX_REFLECTION_CHARS},
+            params={"length": len(text), "max": MAX_REFLECTION_CHARS},
         )  # fmt: skip
-    if not LOOKS_LIKE_MARKUP.search(html):
-        html = plain_text_paragraphs(html)
-    clean_html = sanitize_html(html)
-    length = html_text_length(clean_html)
+    text = reflection_normalise(text)
+    length = reflection_length(text)
     if length < min_chars:
         if length == 0:
             raise ValidationError(_("Write your reflection."), code="required")
@@ -496,4 +491,4 @@ def reflection_clean(html: str, *, min_chars: int) -> tuple[str, int]:
             code="too_short",
             params={"length": length, "min": min_chars},
         )
-    return clean_html, length
+    return text, length

@@ -11,12 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.html import ALLOWED_TAGS
-
 from . import evidence
-
-# Tags a reader of the form is told about, in the order a writer thinks of them.
-KEPT_MARKUP = ("p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "h3", "code")
 
 
 class ScreenshotField(forms.FileField):
@@ -53,26 +48,28 @@ class SubmissionForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 12}),
     )
+    # Submitting is final, so it is confirmed first: without the tick, "Submit for review"
+    # only saves the draft and asks for it (works without JavaScript).
+    confirm_final = forms.BooleanField(
+        label=_("I have checked my work: once submitted, this attempt is final."),
+        required=False,
+    )
     # The button pressed: ``submit`` saves and submits; anything else only saves.
     action = forms.CharField(required=False)
 
     def __init__(self, *args, assignment, **kwargs):
         super().__init__(*args, **kwargs)
         self.assignment = assignment
-        markup = ", ".join(f"<{tag}>" for tag in KEPT_MARKUP if tag in ALLOWED_TAGS)
         help_parts = [
             gettext(
-                "Plain text is fine; leave an empty line between paragraphs. Simple HTML is "
-                "kept: %(tags)s. Anything else (scripts, styles, pictures, colours) is "
-                "removed when you save."
+                "Plain text, in your own words: leave an empty line between paragraphs. It "
+                "is shown exactly as you write it."
             )
-            % {"tags": markup}
         ]
         if assignment.needs_reflection and assignment.reflection_min_chars:
             help_parts.insert(
                 0,
-                gettext("At least %(min)s characters of text, not counting the markup.")
-                % {"min": assignment.reflection_min_chars},
+                gettext("At least %(min)s characters.") % {"min": assignment.reflection_min_chars},
             )
         self.fields["reflection"].help_text = " ".join(help_parts)
         if assignment.needs_link:
@@ -94,6 +91,19 @@ class SubmissionForm(forms.Form):
     @property
     def wants_submit(self) -> bool:
         return self.cleaned_data.get("action") == self.SUBMIT
+
+    @property
+    def submit_confirmed(self) -> bool:
+        return self.wants_submit and bool(self.cleaned_data.get("confirm_final"))
+
+    def add_confirm_error(self) -> None:
+        self.add_error(
+            "confirm_final",
+            gettext(
+                "Tick this box to submit: once submitted, an attempt is final. Your draft is "
+                "saved meanwhile."
+            ),
+        )
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Put a service's refusal on the fields it names (the rest on the form). When the

@@ -216,7 +216,7 @@ class Submission(TimeStampedModel):
     )
     screenshot_width = models.PositiveIntegerField(null=True, blank=True)
     screenshot_height = models.PositiveIntegerField(null=True, blank=True)
-    reflection = models.TextField(_("reflection"), blank=True)  # cleaned HTML only
+    reflection = models.TextField(_("reflection"), blank=True)  # plain text, as typed
     reflection_chars = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)

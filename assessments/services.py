@@ -27,7 +27,6 @@ from cohorts.services import local_time
 from competencies.services import evidence_record
 from core.audit import audit_log
 from core.files import storage_file_delete, storage_orphans_delete
-from core.html import html_text_length, sanitize_html
 from core.tasks import notify_after_commit
 
 from . import evidence, selectors
@@ -170,7 +169,8 @@ def submission_draft_save(
     screenshot=None,
     remove_screenshot: bool = False,
 ) -> Submission:
-    """Keep what the person typed. The reflection is cleaned (never stored raw) and the link
+    """Keep what the person typed. The reflection is kept as plain text, in their own words
+    (pages show it escaped, with its paragraphs), and the link
     kept as typed (it is checked on submitting). A new screenshot is checked, re-encoded and
     stored under a random name (it replaces the stored one, and wins over
     ``remove_screenshot``).
@@ -192,14 +192,13 @@ def submission_draft_save(
     if len(reflection) > MAX_REFLECTION_INPUT:
         errors["reflection"] = [
             _(
-                "The reflection is too long to keep: %(length)s characters including "
-                "formatting, and the limit is %(max)s. Shorten it or paste it without "
-                "formatting."
+                "The reflection is too long to keep: %(length)s characters, and the limit "
+                "is %(max)s. Shorten it."
             )
             % {"length": len(reflection), "max": MAX_REFLECTION_INPUT}
         ]
     else:
-        clean = sanitize_html(reflection) if reflection.strip() else ""
+        clean = evidence.reflection_normalise(reflection)
     processed = None
     if screenshot is not None:
         try:
@@ -213,7 +212,7 @@ def submission_draft_save(
             current.link_url = link_url
         if clean is not None:
             current.reflection = clean
-            current.reflection_chars = html_text_length(clean) if clean else 0
+            current.reflection_chars = evidence.reflection_length(clean)
         replaced = current.screenshot.name or ""
         if processed is not None:
             current.screenshot.save(processed.name, processed.content, save=False)

@@ -182,6 +182,8 @@ def work(request, cohort_pk: int, assignment_pk: int):
     window = state.window
     current = state.current
     platforms = list(assignment.platforms.order_by("name"))
+    # What the trainer will look for, shown before the work is handed in.
+    criteria = list(assignment.criteria.select_related("competency").order_by("sort_order"))
     response = render(
         request,
         "assessments/work.html",
@@ -189,6 +191,7 @@ def work(request, cohort_pk: int, assignment_pk: int):
             "cohort": cohort,
             "assignment": assignment,
             "platforms": platforms,
+            "criteria": criteria,
             "window": window,
             "is_past_due": window is not None and now > window.due_at,
             "viewer_tz": zone_or_utc(request.user.time_zone),
@@ -209,8 +212,10 @@ def _save_and_maybe_submit(
     """Save the draft (the first save creates it), and submit it when asked. ``False`` on
     success or refusal of the whole (a message is queued and the caller redirects);
     ``True`` when the form must be shown again with errors and the draft has been saved
-    (all but the refused fields)."""
+    (all but the refused fields), or saved but not submitted for want of the tick that
+    confirms an attempt is final."""
     data = form.cleaned_data
+    unconfirmed = form.wants_submit and not form.submit_confirmed
     try:
         submission = services.submission_work_save(
             assignment=assignment,
@@ -220,7 +225,7 @@ def _save_and_maybe_submit(
             reflection=data["reflection"],
             screenshot=data["screenshot"],
             remove_screenshot=data["remove_screenshot"],
-            submit=form.wants_submit,
+            submit=form.submit_confirmed,
             now=now,
         )
     except ValidationError as error:
@@ -229,11 +234,17 @@ def _save_and_maybe_submit(
             messages.error(request, error_text(error))
             return False
         form.add_service_errors(error)
+        if unconfirmed:
+            form.add_confirm_error()
         return True
     except PermissionDenied as error:  # their place was withdrawn meanwhile
         messages.error(request, error_text(error))
         return False
-    if not form.wants_submit:
+    if unconfirmed:
+        # Saved as a draft; the page asks for the tick that makes it final.
+        form.add_confirm_error()
+        return True
+    if not form.submit_confirmed:
         messages.success(request, _("Draft saved."))
     elif submission.is_late:
         messages.success(

@@ -1,5 +1,7 @@
 from django.contrib.auth.views import redirect_to_login
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -43,3 +45,10 @@ def back_to_the_site_menu_item():
     return MenuItem(
         _("Back to the site"), reverse("dashboard"), name="back-to-site", icon_name="site", order=1
     )
+
+
+@hooks.register("insert_global_admin_js")
+def error_summary_script():
+    """Our admin screens head their forms with the same error summary as the site
+    (``{% error_summary form admin=True %}``); the same small script focuses it."""
+    return format_html('<script src="{}" defer></script>', static("js/error-summary.js"))

@@ -409,7 +409,8 @@ class AttendanceView(CohortMixin, TrainerView):
 
     def _form(self, data=None) -> AttendanceForm:
         enrollments, recorded = session_attendance(session=self.session)
-        return AttendanceForm(data, enrollments=enrollments, recorded=recorded)
+        fill = data.get("fill", "") if data is not None else ""
+        return AttendanceForm(data, enrollments=enrollments, recorded=recorded, fill=fill)
 
     def _too_early(self) -> bool:
         return self.session.starts_at > timezone.now() + ATTENDANCE_EARLY

@@ -299,10 +299,12 @@ class CancelForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """One radio group per person holding a place; rows left blank are not recorded."""
+    """One radio group per person holding a place; rows left blank are not recorded, or,
+    with ``fill`` (a status: the "mark everyone else present" button), recorded as that."""
 
-    def __init__(self, *args, enrollments, recorded: dict[int, str], **kwargs):
+    def __init__(self, *args, enrollments, recorded: dict[int, str], fill: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fill = fill if fill in Attendance.Status.values else ""
         self.enrollments = list(enrollments)
         for enrollment in self.enrollments:
             self.fields[self.field_name(enrollment)] = forms.ChoiceField(
@@ -317,12 +319,21 @@ class AttendanceForm(forms.Form):
     def field_name(enrollment: Enrollment) -> str:
         return f"person-{enrollment.pk}"
 
+    @property
+    def error_anchors(self) -> dict[str, str]:
+        """The error summary links each row's error to the row's header (same id)."""
+        return {name: name for name in self.fields}
+
     def rows(self):
         """(enrollment, bound field) for the template."""
         return [(enrollment, self[self.field_name(enrollment)]) for enrollment in self.enrollments]
 
     def clean(self):
         cleaned = super().clean()
+        if self.fill:
+            for name in self.fields:
+                if name not in self.errors and not cleaned.get(name):
+                    cleaned[name] = self.fill
         if self.enrollments and not any(cleaned.get(name) for name in self.fields):
             raise ValidationError(_("Mark at least one person."), code="empty")
         return cleaned

@@ -173,7 +173,15 @@ class KnowledgeCheckBlock(blocks.StructBlock):
     """A question with choices. Graded on the server; passing records 'aware' evidence."""
 
     question = blocks.CharBlock(label=_("Question"), max_length=300)
-    choices = blocks.ListBlock(ChoiceBlock(), min_num=2, max_num=8, label=_("Answers"))
+    # A new check starts with as many empty answers as it needs (two), so the editor does
+    # not open on "at least 2 items" before anything is typed.
+    choices = blocks.ListBlock(
+        ChoiceBlock(),
+        min_num=2,
+        max_num=8,
+        default=[{"text": "", "correct": False}, {"text": "", "correct": False}],
+        label=_("Answers"),
+    )
     explanation = blocks.RichTextBlock(
         label=_("Explanation"),
         features=["bold", "italic", "link"],

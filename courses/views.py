@@ -4,6 +4,8 @@ Both answer with a redirect back to the lesson and a message (post/redirect/get)
 lesson page itself shows the result. Reading pages is Wagtail's job (see models.py).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,7 +54,8 @@ def lesson_complete_view(request, lesson_id: int):
 
 @require_POST
 def knowledge_check_answer_view(request, lesson_id: int, block_id: str):
-    """Grade an answer to one knowledge check and go back to it on the lesson page."""
+    """Grade an answer to one knowledge check and go back to its result on the lesson page;
+    an answer with nothing ticked goes back to the check, which says so."""
     lesson = _open_lesson(request, lesson_id)
     if isinstance(lesson, HttpResponseRedirect):
         return lesson
@@ -68,6 +71,10 @@ def knowledge_check_answer_view(request, lesson_id: int, block_id: str):
         messages.error(request, " ".join(error.messages))
         if error.code == "unknown_check":
             return HttpResponseRedirect(lesson_url)
+        if error.code == "empty":
+            # Said again at the check itself, where the page lands and the focus goes.
+            query = urlencode({"unanswered": block_id})
+            return HttpResponseRedirect(f"{lesson_url}?{query}#check-{block_id}-error")
         return HttpResponseRedirect(f"{lesson_url}#check-{block_id}")
     if attempt.passed:
         messages.success(request, _("Right! Your answer is correct."))
@@ -75,4 +82,6 @@ def knowledge_check_answer_view(request, lesson_id: int, block_id: str):
         messages.warning(
             request, _("Not quite. See which answers are right, read why, and try again.")
         )
-    return HttpResponseRedirect(f"{lesson_url}#check-{attempt.block_id}")
+    # The page lands on the result, which takes the focus (static/js/error-summary.js), so
+    # a screen reader reads it out.
+    return HttpResponseRedirect(f"{lesson_url}#check-{attempt.block_id}-result")

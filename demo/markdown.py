@@ -31,6 +31,12 @@ def plain(text: str) -> str:
     return " ".join(text.split())
 
 
+def plain_paragraphs(source: str) -> str:
+    """Wrapped paragraphs as plain text: one line each, an empty line between them (the
+    shape a learner's reflection is stored in)."""
+    return "\n\n".join(plain(chunk) for chunk in re.split(r"\n\s*\n", source.strip()))
+
+
 def to_html(source: str) -> str:
     """Paragraphs and lists as one line of HTML."""
     html = []

@@ -60,6 +60,14 @@ class ProfileForm(forms.ModelForm):
         labels = {"first_name": _("First name"), "last_name": _("Last name")}
         help_texts = {"time_zone": _("Session times are shown to you in this time zone.")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model lets HR's import leave it blank; a person editing themselves gives it,
+        # and the label says so (no "optional" next to a field that is then required).
+        first_name = self.fields["first_name"]
+        first_name.required = True
+        first_name.error_messages["required"] = _("Please tell us your first name.")
+
     def clean_first_name(self):
         value = self.cleaned_data["first_name"].strip()
         if not value:

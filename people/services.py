@@ -18,12 +18,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.events import event_announce
+from core.exports import FORMULA_STARTS
 
 from .audit import person_changes, person_changes_log_many, tracked_values
 from .events import PERSON_DEACTIVATED, UNIT_OR_ACTIVE_CHANGED
 from .models import BusinessUnit, User, time_zone_choices
 
 COLUMNS = ("email", "name", "unit", "role", "manager_email", "time_zone")
+# A file may leave out the others: what it does not list is kept as it is (defaults for new
+# people), never cleared.
+REQUIRED_COLUMNS = ("email", "name")
 UNIT_SEPARATOR = " / "
 NAME_LIMIT = User._meta.get_field("first_name").max_length  # last_name has the same
 EMAIL_LIMIT = User._meta.get_field("email").max_length
@@ -42,6 +46,18 @@ class ImportProblem:
         return f"line {self.line}: {self.message}"
 
 
+@dataclass(frozen=True)
+class ImportRow:
+    """What the import does with one line of the file: ``create``, ``update`` or
+    ``unchanged`` (the preview in the admin lists them)."""
+
+    line: int
+    email: str
+    name: str
+    unit: str
+    action: str
+
+
 @dataclass
 class ImportResult:
     """What an import did, or would do on a dry run; nothing is written when it has problems."""
@@ -54,6 +70,8 @@ class ImportResult:
     # With ``deactivate_missing``: the e-mail addresses of the people switched off (or, on a
     # dry run, who would be), sorted.
     deactivated: list[str] = field(default_factory=list)
+    rows: list[ImportRow] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)  # the names of the units to create
 
     @property
     def ok(self) -> bool:
@@ -73,9 +91,9 @@ class _Person:
     email: str
     first_name: str
     last_name: str
-    unit_path: list[str]
-    role: str
-    manager_email: str
+    unit_path: list[str] | None  # None: the file has no unit column (keep the unit)
+    role: str | None  # None: no role column (keep it; employee for new people)
+    manager_email: str | None  # None: no manager_email column (keep the manager)
     time_zone: str
     unit: BusinessUnit | None = None
     user: User | None = None
@@ -91,11 +109,12 @@ def people_import_csv(
 ) -> ImportResult:
     """Create or update the people (and business units) listed in a CSV file, all or nothing.
 
-    The file has the columns ``email, name, unit, role, manager_email, time_zone``. The
-    e-mail address identifies the person. The file is authoritative for what HR owns: an
-    empty unit or manager clears it, an empty role means employee. An empty time zone keeps
-    the person's own choice (``UTC`` for new people). New people get an unusable password
-    and set one through "forgot password".
+    The file has the columns ``email, name, unit, role, manager_email, time_zone``; only
+    ``email`` and ``name`` are required, and a column left out keeps what is stored (the
+    defaults for new people). The e-mail address identifies the person. The file is
+    authoritative for what HR owns: an empty unit or manager clears it, an empty role means
+    employee. An empty time zone keeps the person's own choice (``UTC`` for new people).
+    New people get an unusable password and set one through "forgot password".
 
     Every row is checked before anything is written; if any problem is found the result
     lists them all with their line numbers and the database is left as it was.
@@ -129,6 +148,8 @@ def people_import_csv(
         people_updated=sum(person.changed for person in people),
         people_unchanged=sum(person.user is not None and not person.changed for person in people),
         units_created=len(units.new),
+        rows=[_row(person) for person in people],
+        units=[unit.name for unit in units.new],
     )
     leavers = []
     if deactivate_missing:
@@ -148,6 +169,21 @@ def people_import_csv(
             for user in leavers:
                 deactivate_person(user, reason=reason, by=by)
     return result
+
+
+def _row(person: _Person) -> ImportRow:
+    action = "unchanged"
+    if person.user is None:
+        action = "create"
+    elif person.changed:
+        action = "update"
+    return ImportRow(
+        line=person.line,
+        email=person.email,
+        name=f"{person.first_name} {person.last_name}".strip(),
+        unit=UNIT_SEPARATOR.join(person.unit_path or []),
+        action=action,
+    )
 
 
 # Reading the file
@@ -182,6 +218,12 @@ def _read_csv(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[Impor
             if any("\x00" in cell for cell in cells):
                 problems.append(_problem(line, _("this row contains a NUL character")))
                 continue
+            formula = next((c.strip() for c in cells if c.strip().startswith(FORMULA_STARTS)), "")
+            if formula:
+                # A spreadsheet opening an export of it would run it: never stored.
+                message = _("“%(cell)s” starts like a spreadsheet formula; remove the “%(start)s”")
+                problems.append(_problem(line, message, cell=formula[:40], start=formula[0]))
+                continue
             records.append((line, {n: cell.strip() for n, cell in zip(header, cells, strict=True)}))
     except csv.Error as error:
         problems.append(_problem(line + 1, _("cannot read this row: %(error)s"), error=error))
@@ -203,7 +245,7 @@ def _check_header(header: list[str]) -> list[ImportProblem]:
             problems.append(_problem(1, message, name=name, expected=expected))
         elif header.index(name) != position - 1:
             problems.append(_problem(1, _("column “%(name)s” appears twice"), name=name))
-    for name in COLUMNS:
+    for name in REQUIRED_COLUMNS:
         if name not in header:
             problems.append(_problem(1, _("missing column “%(name)s”"), name=name))
     return problems
@@ -228,8 +270,8 @@ def _parse_row(line: int, cells: dict[str, str], problems: list[ImportProblem]) 
                 _("the %(part)s is longer than %(limit)d characters"), part=part, limit=NAME_LIMIT
             )
 
-    unit_path = []
-    if cells["unit"]:
+    unit_path = [] if "unit" in cells else None
+    if cells.get("unit"):
         unit_path = [" ".join(part.split()) for part in cells["unit"].split(UNIT_SEPARATOR)]
         if not all(unit_path):
             report(_("the unit “%(unit)s” has an empty part"), unit=cells["unit"])
@@ -237,15 +279,21 @@ def _parse_row(line: int, cells: dict[str, str], problems: list[ImportProblem]) 
         elif any(len(part) > UNIT_NAME_LIMIT for part in unit_path):
             report(_("unit names can be at most %(limit)d characters long"), limit=UNIT_NAME_LIMIT)
 
-    role = cells["role"].lower() or User.Role.EMPLOYEE
-    if role not in User.Role.values:
-        roles = ", ".join(User.Role.values)
-        report(_("role “%(role)s” is not one of: %(roles)s"), role=cells["role"], roles=roles)
+    role = None
+    if "role" in cells:
+        role = cells["role"].lower() or User.Role.EMPLOYEE
+        if role not in User.Role.values:
+            roles = ", ".join(User.Role.values)
+            report(_("role “%(role)s” is not one of: %(roles)s"), role=cells["role"], roles=roles)
 
-    time_zone = _time_zones().get(cells["time_zone"].lower(), "")
-    if cells["time_zone"] and not time_zone:
+    zone = cells.get("time_zone", "")
+    time_zone = _time_zones().get(zone.lower(), "")
+    if zone and not time_zone:
         message = _("time zone “%(zone)s” is not one we know (use a name like Europe/Amsterdam)")
-        report(message, zone=cells["time_zone"])
+        report(message, zone=zone)
+    manager_email = None
+    if "manager_email" in cells:
+        manager_email = _clean_email(cells["manager_email"], column="manager_email", report=report)
 
     return _Person(
         line=line,
@@ -254,7 +302,7 @@ def _parse_row(line: int, cells: dict[str, str], problems: list[ImportProblem]) 
         last_name=last_name,
         unit_path=unit_path,
         role=role,
-        manager_email=_clean_email(cells["manager_email"], column="manager_email", report=report),
+        manager_email=manager_email,
         time_zone=time_zone,
     )
 
@@ -378,18 +426,22 @@ def _match_database(
     if user is None:
         return
     person.user = user
-    same_unit = (
-        person.unit.pk is not None and person.unit.pk == user.unit_id
-        if person.unit is not None
-        else user.unit_id is None
-    )
+    if person.unit_path is None:  # no unit column: the unit stays
+        same_unit = True
+    elif person.unit is not None:
+        same_unit = person.unit.pk is not None and person.unit.pk == user.unit_id
+    else:
+        same_unit = user.unit_id is None
     person.changed = (
         user.email != person.email
         or user.first_name != person.first_name
         or user.last_name != person.last_name
         or not same_unit
-        or user.role != person.role
-        or directory.email_by_pk.get(user.manager_id, "") != person.manager_email
+        or (person.role is not None and user.role != person.role)
+        or (
+            person.manager_email is not None
+            and directory.email_by_pk.get(user.manager_id, "") != person.manager_email
+        )
         or bool(person.time_zone and person.time_zone != user.time_zone)
     )
 
@@ -415,13 +467,13 @@ def _check_managers(
         if person.email:
             in_file.setdefault(person.email, person)
     for person in people:
-        manager = person.manager_email
+        manager = person.manager_email or ""
         if manager and manager not in in_file and manager not in directory.pk_by_email:
             message = _("manager %(email)s is neither in the file nor in Spoke")
             problems.append(_problem(person.line, message, email=manager))
 
     def manager_of(email: str) -> str:
-        if email in in_file:
+        if email in in_file and in_file[email].manager_email is not None:
             return in_file[email].manager_email
         return directory.manager_email(email)
 
@@ -473,7 +525,7 @@ def _write(people: list[_Person], *, units: list[BusinessUnit], directory: _Dire
                     first_name=person.first_name,
                     last_name=person.last_name,
                     unit=person.unit,
-                    role=person.role,
+                    role=person.role or User.Role.EMPLOYEE,
                     time_zone=person.time_zone or "UTC",
                 )
                 person.user.set_unusable_password()
@@ -498,10 +550,13 @@ def _write(people: list[_Person], *, units: list[BusinessUnit], directory: _Dire
                 user.email = person.email
                 user.first_name = person.first_name
                 user.last_name = person.last_name
-                user.unit = person.unit
-                user.role = person.role
+                if person.unit_path is not None:
+                    user.unit = person.unit
+                user.role = person.role or user.role
                 user.time_zone = person.time_zone or user.time_zone
                 changed.append(user)
+            if person.manager_email is None:  # no manager_email column: the manager stays
+                continue
             manager_id = pk_by_email.get(person.manager_email)
             if user.manager_id != manager_id:
                 user.manager_id = manager_id

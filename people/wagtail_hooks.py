@@ -1,7 +1,7 @@
 """Everything ``people`` adds to the dashboard and the Wagtail admin, registered in one
-place: the dashboard panels (``panels``), business units as snippets, the provisioning
-tokens and the deactivate action (``admin_views``), and the names of the SCIM actions in
-Wagtail's action log.
+place: the dashboard panels (``panels``), business units as snippets, the staff import
+(``admin_import``), the provisioning tokens and the deactivate action (``admin_views``),
+and the names of the SCIM actions in Wagtail's action log.
 """
 
 from django.urls import include, path, reverse
@@ -16,6 +16,7 @@ from core.dashboard import DASHBOARD_PANELS
 from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 
 from . import admin_urls, panels, privacy
+from .admin_import import PeopleImportView
 from .admin_views import PersonEraseView, SiteAdminMenuItem, erase_button
 from .audit import PEOPLE_AUDIT_ACTIONS
 from .models import BusinessUnit
@@ -125,3 +126,22 @@ SCIM_LOG_ACTIONS = {
 def register_scim_log_actions(actions):
     for action, (label, message) in SCIM_LOG_ACTIONS.items():
         actions.register_action(action, label, message)
+
+
+# --- The staff import, for site admins ------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_people_import_url():
+    return [path("people/import/", PeopleImportView.as_view(), name="people_admin_import")]
+
+
+@hooks.register("register_settings_menu_item")
+def register_people_import_menu_item():
+    return SiteAdminMenuItem(
+        gettext_lazy("Import people"),
+        reverse("people_admin_import"),
+        name="import-people",
+        icon_name="group",
+        order=610,
+    )

@@ -52,7 +52,7 @@ from competencies.models import Competency, CompetencyEvidence
 from competencies.services import evidence_record
 from demo import content
 from demo.helpers import nothing_after_commit
-from demo.markdown import to_html
+from demo.markdown import plain_paragraphs
 from people.models import User
 
 LEAD = "lead@spoke.example"
@@ -158,7 +158,7 @@ class DemoPractice:
 
 
 PRACTICE = [
-    DemoPractice(**{**practice, "reflection": to_html(practice["reflection"])})
+    DemoPractice(**{**practice, "reflection": plain_paragraphs(practice["reflection"])})
     for practice in _DATA["practice"]
 ]
 

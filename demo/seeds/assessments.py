@@ -32,7 +32,7 @@ from competencies.models import Competency
 from courses.models import CoursePage, LessonPage
 from demo import content
 from demo.helpers import nothing_after_commit, upsert
-from demo.markdown import to_html
+from demo.markdown import plain_paragraphs, to_html
 from people.models import User
 
 
@@ -184,7 +184,7 @@ def _planned_work(data: dict) -> DemoWork:
     values = {
         **data,
         "state": Status(data["state"]),
-        "reflection": to_html(data["reflection"]),
+        "reflection": plain_paragraphs(data["reflection"]),
         "at": None if at is None else (at["after"], timedelta(days=at["days"], hours=at["hours"])),
         "link_check": None
         if check is None

@@ -65,7 +65,9 @@ def attempt(assignment, cohort, user, *, status=Status.SUBMITTED, number=1, ago=
         status=status,
         submitted_at=submitted,
         link_url=kwargs.pop("link_url", "https://www.linkedin.com/posts/lena-reply-123"),
-        reflection=kwargs.pop("reflection", "<p>I answered <strong>calmly</strong>.</p>"),
+        reflection=kwargs.pop(
+            "reflection", "I answered calmly.\n\nThen I moved to a private message."
+        ),
         reflection_chars=kwargs.pop("reflection_chars", 20),
         **kwargs,
     )

@@ -249,7 +249,8 @@ def test_the_queue_is_paginated_and_has_an_empty_state(client, trainer, mine, ta
 
 def test_the_review_shows_the_evidence(client, trainer, mine, task, lena):
     """The link opens in a new tab without leaking the admin; the platform, the link check,
-    the screenshot (through the guarded URL, with alt text) and the cleaned reflection."""
+    the screenshot (through the guarded URL, with alt text) and the reflection as plain text,
+    with its paragraphs."""
     platform = Platform.objects.order_by("pk").first() or Platform.objects.create(
         name="LinkedIn", slug="linkedin"
     )
@@ -261,7 +262,7 @@ def test_the_review_shows_the_evidence(client, trainer, mine, task, lena):
         screenshot="screenshots/abc123.png",
         screenshot_width=800,
         screenshot_height=600,
-        reflection="<p>I answered <strong>calmly</strong> and moved to DMs.</p>",
+        reflection="I answered <strong>calmly</strong>.\n\nThen I moved to DMs.",
     )
     client.force_login(trainer)
     page = html(client.get(review_url(submission)))
@@ -275,7 +276,10 @@ def test_the_review_shows_the_evidence(client, trainer, mine, task, lena):
     screenshot = reverse("assessments:screenshot", args=[submission.pk])
     assert f'src="{screenshot}"' in page
     assert 'alt="Screenshot handed in by Lena Learner with attempt 1"' in page
-    assert "<p>I answered <strong>calmly</strong> and moved to DMs.</p>" in page
+    assert (
+        "<p>I answered &lt;strong&gt;calmly&lt;/strong&gt;.</p>\n\n<p>Then I moved to DMs.</p>"
+        in page
+    )
     assert "Acknowledges the problem in public" in page
     assert "Proficient (3 of 4)" in page
     assert 'value="accepted"' in page
@@ -311,9 +315,9 @@ def test_a_link_that_is_not_a_web_address_is_shown_as_text(client, trainer, task
 
 
 def test_the_review_shows_earlier_attempts_with_their_reviews(client, trainer, task, mine, lena):
-    first = attempt(task, mine, lena, ago=timedelta(days=4), reflection="<p>First go.</p>")
+    first = attempt(task, mine, lena, ago=timedelta(days=4), reflection="First go.")
     decided(first, by=trainer, feedback="Say how you moved it to a private message.")
-    second = attempt(task, mine, lena, number=2, reflection="<p>Second go.</p>")
+    second = attempt(task, mine, lena, number=2, reflection="Second go.")
     client.force_login(trainer)
     page = html(client.get(review_url(second)))
     assert "Earlier attempts" in page
@@ -327,7 +331,7 @@ def test_the_review_shows_earlier_attempts_with_their_reviews(client, trainer, t
 
 
 def test_a_draft_shows_no_evidence_and_cannot_be_decided(client, trainer, task, mine, lena):
-    draft = attempt(task, mine, lena, status=Status.DRAFT, reflection="<p>Half-written</p>")
+    draft = attempt(task, mine, lena, status=Status.DRAFT, reflection="Half-written")
     client.force_login(trainer)
     page = html(client.get(review_url(draft)))
     assert "not handed in yet" in page

@@ -2,6 +2,7 @@
 the waitlist, withdrawals and cancellation; and who may open them."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -316,6 +317,48 @@ def test_attendance_refuses_bad_input(client, trainer, mine):
     empty = client.post(url("attendance", mine, session.pk), {})
     assert "Mark at least one person." in empty.content.decode()
     assert not Attendance.objects.exists()
+
+
+def test_mark_everyone_else_present_keeps_the_marks_given(client, trainer, mine):
+    """The button records everyone left blank as present; a mark the trainer gave (absent)
+    stays; people already recorded and left blank in the form become present too."""
+    aalto = EnrollmentFactory(cohort=mine, user=UserFactory(last_name="Aalto"))
+    berg = EnrollmentFactory(cohort=mine, user=UserFactory(last_name="Berg"))
+    cruz = EnrollmentFactory(cohort=mine, user=UserFactory(last_name="Cruz"))
+    session = mine.sessions.get(number=1)
+    client.force_login(trainer)
+    page = client.get(url("attendance", mine, session.pk)).content.decode()
+    assert re.search(r'name="fill"\s+value="present"', page)
+    assert "Mark everyone else present and save" in page
+    response = client.post(
+        url("attendance", mine, session.pk), {f"person-{berg.pk}": "absent", "fill": "present"}
+    )
+    assert response.status_code == 302
+    assert dict(Attendance.objects.values_list("enrollment_id", "status")) == {
+        aalto.pk: "present",
+        berg.pk: "absent",
+        cruz.pk: "present",
+    }
+
+
+def test_mark_everyone_present_refuses_a_bad_mark_and_saves_nothing(client, trainer, mine):
+    """A forged mark is refused even with the button (listed in the error summary, linked
+    to the person's row); a forged fill value fills nothing."""
+    person = EnrollmentFactory(cohort=mine)
+    other = EnrollmentFactory(cohort=mine)
+    session = mine.sessions.get(number=1)
+    client.force_login(trainer)
+    bad = client.post(
+        url("attendance", mine, session.pk), {f"person-{person.pk}": "asleep", "fill": "present"}
+    )
+    html = bad.content.decode()
+    assert "There is a problem" in html
+    assert f'href="#person-{person.pk}"' in html
+    assert f'id="person-{person.pk}"' in html
+    assert not Attendance.objects.exists()
+    forged = client.post(url("attendance", mine, session.pk), {"fill": "asleep"})
+    assert "Mark at least one person." in forged.content.decode()
+    assert not Attendance.objects.filter(enrollment=other).exists()
 
 
 def test_attendance_waits_for_the_session(client, trainer, mine):

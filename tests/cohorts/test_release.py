@@ -299,6 +299,26 @@ def test_locked_lesson_says_which_session_opens_it_in_the_viewers_zone(
     assert "Listen before you post" not in content
 
 
+def test_a_locked_first_lesson_says_when_it_opens_and_nothing_about_earlier_ones(
+    client, learner, course, lessons
+):
+    """Before the first session, the first lesson says when it opens and does not claim
+    that lessons before it are open (there are none, and nothing is open yet)."""
+    upcoming = _cohort(course, [(2, [lessons[0]]), (9, [lessons[3]])], name="Autumn group")
+    EnrollmentFactory(cohort=upcoming, user=learner)
+    learner.time_zone = "America/New_York"
+    learner.save()
+    client.force_login(learner)
+    response = client.get(lessons[0].url)
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    content = _content(response)
+    starts = upcoming.sessions.get(number=1).starts_at.astimezone(NEW_YORK)
+    when = dateformat.format(starts, "l j F Y, H:i")
+    assert f"This lesson opens with session 1 on {when}." in content
+    assert "before it" not in content
+    assert "are open now" not in content
+
+
 def test_locked_lesson_for_someone_without_a_place_points_to_the_course(
     client, learner, course, lessons, cohort
 ):

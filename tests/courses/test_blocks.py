@@ -230,3 +230,25 @@ def test_wagtail_block_preview_view_renders_for_a_trainer(client, trainer, name)
     if name == "knowledge_check":
         assert "A customer complains in public" in html
         assert "Learners answer this question on the lesson page." in html
+
+
+def test_a_new_knowledge_check_starts_with_as_many_answers_as_it_needs():
+    """A check added in the editor opens with two empty answers, the least it accepts, so
+    the editor does not start on "at least 2 items"; filled in, that is a valid check."""
+    from courses.blocks import KnowledgeCheckBlock
+
+    block = KnowledgeCheckBlock()
+    choices = block.child_blocks["choices"]
+    default = block.get_default()["choices"]
+    assert len(default) == choices.meta.min_num == 2
+    assert [(item["text"], item["correct"]) for item in default] == [("", False), ("", False)]
+    filled = block.to_python(
+        {
+            "question": "What do you do first?",
+            "choices": [{"text": "Listen", "correct": True}, {"text": "Shout", "correct": False}],
+            "explanation": "<p>Listen first.</p>",
+        }
+    )
+    assert block.clean(filled)["question"] == "What do you do first?"
+    # Two new checks do not share one list of answers.
+    assert block.get_default()["choices"] is not default

@@ -1,5 +1,6 @@
 """Knowledge checks: graded on the server, every attempt kept, 'aware' evidence once."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -242,14 +243,21 @@ def test_attempt_names_its_kind_of_evidence():
 
 
 def test_answer_redirects_back_to_the_check_with_a_message(client, lesson, learner):
-    """Post, then redirect to the check on the lesson page, which says how it went."""
+    """Post, then redirect to the check's result on the lesson page, which says how it
+    went; the result is the page's landing point and is marked to take the focus, so a
+    screen reader reads it out."""
     client.force_login(learner)
     response = client.post(_url(lesson), {"choice": ["0", "2"]})
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == f"{lesson.url}#check-{CHECK}"
+    assert response["Location"] == f"{lesson.url}#check-{CHECK}-result"
     content = client.get(response["Location"]).content.decode()
     assert "Right! Your answer is correct." in content
     assert "Right! You chose exactly the right answers." in content
+    assert re.search(
+        rf'<div class="knowledge-check__result"\s+id="check-{CHECK}-result"\s+'
+        r'tabindex="-1"\s+data-announce>',
+        content,
+    )
     assert KnowledgeCheckAttempt.objects.get().passed
 
 
@@ -260,10 +268,29 @@ def test_wrong_answer_message(client, lesson, learner):
     assert "Not quite." in response.content.decode()
 
 
+def test_nothing_ticked_is_said_at_the_check(client, lesson, learner):
+    """An answer with nothing ticked lands on an error inside the check itself (tied to
+    its question, taking the focus), not only in the banner at the top; nothing is
+    stored, and other checks of the page show no error."""
+    client.force_login(learner)
+    response = client.post(_url(lesson), {})
+    assert response["Location"] == f"{lesson.url}?unanswered={CHECK}#check-{CHECK}-error"
+    content = client.get(response["Location"]).content.decode()
+    assert re.search(
+        rf'<p class="error"\s+id="check-{CHECK}-error"\s+tabindex="-1"\s+data-announce>'
+        r"Choose at least one answer\.</p>",
+        content,
+    )
+    assert f'aria-describedby="check-{CHECK}-hint check-{CHECK}-error"' in content
+    assert _nothing_recorded()
+    plain = client.get(f"{lesson.url}?unanswered=another-block").content.decode()
+    assert f"check-{CHECK}-error" not in plain
+    assert "data-announce>Choose at least" not in plain
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({}, "Choose at least one answer."),
         ({"choice": ["0", "0"]}, "sent more than once"),
         ({"choice": ["5"]}, "not one of this question"),
         ({"choice": ["zero"]}, "not one of this question"),

@@ -65,7 +65,9 @@ def test_trainer_creates_a_cohort_with_a_session(coach, password, new_page, log_
     page.locator("#id_sessions-0-starts_at").fill(f"{start}T09:30")
     page.locator("#id_sessions-0-ends_at").fill(f"{start}T08:30")  # ends before it starts
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_text("A session must end after it starts.")).to_be_visible()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("A session must end after it starts.")
     expect(page.locator("#id_sessions-0-title")).to_have_value("Why we listen")
     screenshot(page, "admin-cohort-form-error")
     page.locator("#id_sessions-0-ends_at").fill(f"{start}T10:30")

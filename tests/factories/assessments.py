@@ -10,7 +10,6 @@ not touched: decisions that write evidence go through ``assessments.services``.
 
 import factory
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from assessments.models import Assignment, Review, RubricCriterion, Submission
 from competencies.levels import Level
@@ -72,9 +71,9 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     attempt = 1
     status = Submission.Status.DRAFT
     link_url = "https://www.linkedin.com/in/jordan-reyes"
-    reflection = "<p>I tidied my headline and said where I work.</p>"
+    reflection = "I tidied my headline and said where I work."
     reflection_chars = factory.LazyAttribute(
-        lambda submission: len(strip_tags(submission.reflection))
+        lambda submission: len(" ".join(submission.reflection.split()))
     )
     submitted_at = factory.LazyAttribute(
         lambda submission: None if submission.status == Submission.Status.DRAFT else timezone.now()

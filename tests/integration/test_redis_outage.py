@@ -315,7 +315,13 @@ def submit_practice(world: World, client: Client) -> Submission:
     url = reverse("assessments:work", args=[world.cohort.pk, world.task.pk])
     with hang_guard("practice submission"):
         response = client.post(
-            url, {"link_url": POST_URL, "reflection": REFLECTION, "action": "submit"}
+            url,
+            {
+                "link_url": POST_URL,
+                "reflection": REFLECTION,
+                "action": "submit",
+                "confirm_final": "on",
+            },
         )
     assert response.status_code == HTTPStatus.FOUND
     submission = Submission.objects.get(user=world.people["learner"], assignment=world.task)

@@ -116,6 +116,52 @@ def test_empty_unit_manager_and_role_reset_what_hr_owns(hub):
     assert (ana.unit, ana.role, ana.manager) == (None, User.Role.EMPLOYEE, None)
 
 
+def test_a_file_of_only_the_required_columns_creates_people_with_defaults(hub):
+    """The columns the docs call optional can be left out: new people get the defaults
+    (no unit, employee, no manager, UTC)."""
+    result = people_import_csv(file=csv_bytes("Ana Lima,ana@spoke.example", header="name,email"))
+    assert result.ok, result.problems
+    assert people_values() == [("ana@spoke.example", "Ana", "Lima", None, "employee", None, "UTC")]
+
+
+def test_a_column_left_out_keeps_what_is_stored(hub):
+    """Leaving a column out is not clearing it: unit, role, manager and time zone of people
+    already in Spoke stay, while the columns given still change them."""
+    people_import_csv(file=GOOD_FILE)
+    before = {row[0]: row for row in people_values()}
+    result = people_import_csv(
+        file=csv_bytes(
+            "ana@spoke.example,Ana Lima-Berg", "zoe@spoke.example,Zoe Zed", header="email,name"
+        )
+    )
+    assert result.ok, result.problems
+    assert (result.people_created, result.people_updated, result.people_unchanged) == (1, 1, 0)
+    after = {row[0]: row for row in people_values()}
+    assert after["ana@spoke.example"] == (*before["ana@spoke.example"][:2], "Lima-Berg",
+                                          *before["ana@spoke.example"][3:])  # fmt: skip
+    assert after["bo@spoke.example"] == before["bo@spoke.example"]
+    assert after["zoe@spoke.example"][3:] == (None, "employee", None, "UTC")
+
+
+def test_without_a_manager_column_the_stored_managers_still_count_for_cycles(hub):
+    """Ana, kept under Bo by a file with no manager_email column, is still Bo's report, so
+    a later file making Ana Bo's manager (and not listing Ana) is a circle."""
+    people_import_csv(file=GOOD_FILE)
+    kept = people_import_csv(
+        file=csv_bytes("ana@spoke.example,Ana Lima,Operations / Stations", header="email,name,unit")
+    )
+    assert kept.ok, kept.problems
+    assert User.objects.get(email="ana@spoke.example").manager.email == "bo@spoke.example"
+    loop = people_import_csv(
+        file=csv_bytes(
+            "bo@spoke.example,Bo Berg,ana@spoke.example", header="email,name,manager_email"
+        )
+    )
+    assert [problem.message for problem in loop.problems] == [
+        "managers go round in a circle: bo@spoke.example → ana@spoke.example → bo@spoke.example"
+    ]
+
+
 def test_existing_email_matches_whatever_its_capitals(hub):
     """An address differing only in capitals updates that person and stores it lower-cased."""
     person = UserFactory(email="Ana.Lima@Spoke.example")
@@ -194,10 +240,11 @@ BAD_FILES = {
         csv_bytes(ROW + ",x", header=HEADER + ",phone"),
         [(1, "unknown column “phone”")],
     ),
-    "missing column": (
-        csv_bytes("ana@spoke.example,Ana,,,", header="email,name,unit,role,manager_email"),
-        [(1, "missing column “time_zone”")],
+    "missing name column": (
+        csv_bytes("ana@spoke.example,,,,", header="email,unit,role,manager_email,time_zone"),
+        [(1, "missing column “name”")],
     ),
+    "missing email column": (csv_bytes("Ana Lima", header="name"), [(1, "missing column “email”")]),
     "column twice": (csv_bytes(ROW + ",x", header=HEADER + ",Email"), [(1, "appears twice")]),
     "semicolons": (
         b"email;name;unit;role;manager_email;time_zone\na@spoke.example;Ana;;;;\n",

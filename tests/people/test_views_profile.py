@@ -93,3 +93,24 @@ def test_times_are_shown_in_the_persons_time_zone(rf, learner):
     request.user = learner
     PersonTimeZoneMiddleware(view)(request)
     assert seen["zone"] == "Asia/Tokyo"
+
+
+def test_labels_and_validation_agree_on_the_first_name(client, learner):
+    """The first name is not labelled optional, since it is required; the last name,
+    which may stay blank, is; a blank first name says so and keeps the rest typed."""
+    import re
+
+    client.force_login(learner)
+    page = client.get(URL).content.decode()
+    first = re.search(r'<label for="id_first_name">(.*?)</label>', page, re.S).group(1)
+    last = re.search(r'<label for="id_last_name">(.*?)</label>', page, re.S).group(1)
+    assert "optional" not in first
+    assert "optional" in last
+    response = client.post(URL, {"first_name": "", "last_name": "Keep me", "time_zone": "UTC"})
+    content = response.content.decode()
+    assert "Please tell us your first name." in content
+    assert 'href="#id_first_name"' in content  # the error summary links to the field
+    assert 'value="Keep me"' in content
+    client.post(URL, {"first_name": "Lena", "last_name": "", "time_zone": "UTC"})
+    learner.refresh_from_db()
+    assert (learner.first_name, learner.last_name) == ("Lena", "")

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from people.models import User
-from people.services import COLUMNS, ImportResult, people_import_csv
+from people.services import COLUMNS, REQUIRED_COLUMNS, ImportResult, people_import_csv
 
 
 def _count(number: int, singular: str, plural: str) -> str:
@@ -30,7 +30,9 @@ def summary(result: ImportResult, *, dry_run: bool) -> str:
 class Command(BaseCommand):
     help = (
         "Create or update people and business units from a UTF-8 CSV file with the columns "
-        f"{', '.join(COLUMNS)}. All or nothing: a file with any problem imports nobody."
+        f"{', '.join(REQUIRED_COLUMNS)} and, if you like, "
+        f"{', '.join(c for c in COLUMNS if c not in REQUIRED_COLUMNS)} (a column left out "
+        "keeps what is stored). All or nothing: a file with any problem imports nobody."
     )
 
     def add_arguments(self, parser):
