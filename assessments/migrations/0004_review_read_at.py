@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0002_role_permissions'),
+        ('assessments', '0003_reflections_plain_text'),
     ]
 
     operations = [
