@@ -21,6 +21,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("practice/", include("assessments.urls")),
     path("roster/", include("advocacy.urls")),
+    path("plan-b/", include("advocacy.urls_planb")),
     path("credentials/", include("credentials.urls")),
     path("reports/", include("reports.urls")),
     # One way in: everyone logs in, and changes or resets a password, through allauth, so

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cms.selectors import company_zone
 from competencies.models import Competency
+from advocacy.callouts import user_may_call_out
 from core.errors import error_text
 from core.exports import csv_response, xlsx_response
 from core.responses import private_file_response, private_response
@@ -213,13 +214,14 @@ def readiness_report(request):
 
     def extra(*, report, filters):
         rows = [
-            (row, query, tables.readiness_status_text(row))
+            (row, query, tables.readiness_status_text(row), tables.readiness_response_text(row))
             for row, query in _drill(filters, report.rows)
         ]
         total = report.total
         return {
             "rows": rows,
             "total_status": tables.readiness_status_text(total) if total else "",
+            "total_response": tables.readiness_response_text(total) if total else "",
         }
 
     return _report(
@@ -230,7 +232,7 @@ def readiness_report(request):
         build=build,
         table=tables.readiness_table,
         extra=extra,
-        context={"target": target},
+        context={"target": target, "can_call_out": user_may_call_out(request.user)},
     )
 
 
