@@ -40,7 +40,7 @@ def policy_version_started_task(version_id: int, now_iso: str | None = None) -> 
     return services.policy_version_started(version=version, now=_moment(now_iso))
 
 
-@shared_task(ignore_result=True)
+@shared_task
 def callout_escalate_task(call_out_id: int, now_iso: str | None = None) -> int:
     """A call-out's next circle, scheduled when the last one was called; does nothing when
     it is not due yet, closed or reached, or already done."""
