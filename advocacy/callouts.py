@@ -50,7 +50,7 @@ Stage = CallOut.Stage
 Circle = CallOutResponder.Circle
 Answer = CallOutResponder.Answer
 EMAIL = "advocacy/email/"
-TOKEN_SALT = "advocacy.callout-answer"
+ANSWER_LINK_SALT = "advocacy.callout-answer"
 TOKEN_MAX_AGE = timedelta(days=3)  # long enough for a drill read on Monday morning
 CIRCLE_OF_STAGE = {Stage.READY: Circle.READY, Stage.ADVOCATES: Circle.ADVOCATE}
 
@@ -93,7 +93,9 @@ def callout_unit_choices(*, now: datetime | None = None) -> list[UnitChoice]:
     tree = UnitTree.load()
     headcount = dict(_people().values_list("unit_id").annotate(n=Count("pk")))
     ready = dict(
-        ready_people(unit_ids=set(tree.units), now=now).values_list("unit_id").annotate(n=Count("pk"))
+        ready_people(unit_ids=set(tree.units), now=now)
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
     )
     choices = []
     for unit, depth in tree.ordered():
@@ -225,14 +227,16 @@ def callout_responses(*, unit_ids: set[int], start: datetime | None, end: dateti
 
 
 def callout_answer_token(*, responder: CallOutResponder) -> str:
-    return signing.dumps({"c": responder.call_out_id, "u": responder.user_id}, salt=TOKEN_SALT)
+    return signing.dumps(
+        {"c": responder.call_out_id, "u": responder.user_id}, salt=ANSWER_LINK_SALT
+    )
 
 
 def callout_responder_from_token(token: str) -> CallOutResponder | None:
     """The person and call-out a link was made for; ``None`` when the link is forged,
     mangled or older than ``TOKEN_MAX_AGE``."""
     try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+        data = signing.loads(token, salt=ANSWER_LINK_SALT, max_age=TOKEN_MAX_AGE)
         call_out_id, user_id = int(data["c"]), int(data["u"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
@@ -322,14 +326,17 @@ def _call_circle(call_out: CallOut, stage: int, *, now: datetime) -> int:
     short = [row for row in call_out.units.select_related("unit") if row.reached_at is None]
     if not short:
         return 0
+    by_unit = {row.unit_id: row for row in short}
     every_called = set(call_out.units.values_list("unit_id", flat=True))
-    # Which called unit each unit's people count for: the nearest called unit above them.
-    count_for: dict[int, CallOutUnit] = {}
+    # For each unit whose people may be called: the short called units they count for.
+    count_for: dict[int, list[CallOutUnit]] = {}
     if stage in (Stage.READY, Stage.ADVOCATES):
-        for row in sorted(short, key=lambda row: -len(tree.ancestors(row.unit_id))):
-            for pk in tree.subtree(row.unit_id):
-                if pk not in count_for and (pk == row.unit_id or pk not in every_called):
-                    count_for[pk] = row
+        # People count for the nearest called unit at or above their own, if it is short.
+        for pk in tree.units:
+            chain = [pk, *(unit.pk for unit in reversed(tree.ancestors(pk)))]
+            nearest = next((unit for unit in chain if unit in every_called), None)
+            if nearest in by_unit:
+                count_for[pk] = [by_unit[nearest]]
         people = _people().filter(unit_id__in=count_for)
         if stage == Stage.READY:
             people = crisis_ready(
@@ -341,28 +348,35 @@ def _call_circle(call_out: CallOut, stage: int, *, now: datetime) -> int:
             ).distinct()
         circle = CIRCLE_OF_STAGE[stage]
     else:
-        for row in short:
+        # The units beside each short unit (same parent, not called themselves) and the
+        # units below them; people next to several short units are shared out in turn.
+        for row in sorted(short, key=lambda row: row.unit.name):
             parent = tree.units[row.unit_id].parent_id if row.unit_id in tree.units else None
             for sibling in tree.children.get(parent if parent in tree.units else None, []):
-                if sibling == row.unit_id or sibling in every_called:
+                if sibling in every_called:
                     continue
                 for pk in tree.subtree(sibling):
                     if pk not in every_called:
-                        count_for.setdefault(pk, row)
+                        count_for.setdefault(pk, []).append(row)
         people = ready_people(unit_ids=set(count_for), now=now)
         circle = Circle.NEIGHBOUR
     already = set(call_out.responders.values_list("user_id", flat=True))
-    new = [
-        CallOutResponder(
-            call_out=call_out,
-            called_for=count_for[unit_id],
-            user_id=user_id,
-            circle=circle,
-            called_at=now,
-        )
+    new = []
+    for turn, (user_id, unit_id) in enumerate(
+        (user_id, unit_id)
         for user_id, unit_id in people.order_by("pk").values_list("pk", "unit_id")
         if user_id not in already
-    ]
+    ):
+        rows = count_for[unit_id]
+        new.append(
+            CallOutResponder(
+                call_out=call_out,
+                called_for=rows[turn % len(rows)],
+                user_id=user_id,
+                circle=circle,
+                called_at=now,
+            )
+        )
     try:
         with transaction.atomic():
             CallOutResponder.objects.bulk_create(new)
@@ -433,9 +447,9 @@ def callout_escalate(*, call_out_id: int, now: datetime | None = None) -> int:
 def callouts_escalate_due(*, now: datetime | None = None) -> int:
     """Every open call-out whose next circle is due (the beat's sweep)."""
     now = now or timezone.now()
-    due = CallOut.objects.filter(
-        closed_at__isnull=True, escalate_at__lte=now
-    ).values_list("pk", flat=True)
+    due = CallOut.objects.filter(closed_at__isnull=True, escalate_at__lte=now).values_list(
+        "pk", flat=True
+    )
     return sum(callout_escalate(call_out_id=pk, now=now) for pk in list(due))
 
 

@@ -75,6 +75,8 @@ def crisis_ready(people: QuerySet, *, crisis: list[Competency], version, as_of: 
             Exists(PolicyAcknowledgement.objects.filter(user_id=OuterRef("pk"), version=version))
         )
     return people
+
+
 MAX_QUERY_CHARS = 100
 
 

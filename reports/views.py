@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from advocacy.callouts import user_may_call_out
 from cms.selectors import company_zone
 from competencies.models import Competency
-from advocacy.callouts import user_may_call_out
 from core.errors import error_text
 from core.exports import csv_response, xlsx_response
 from core.responses import private_file_response, private_response

@@ -47,10 +47,7 @@ def _open(by, units, capture, **fields):
 
 
 def _called(call_out) -> dict[str, str]:
-    return {
-        r.user.first_name.lower(): r.circle
-        for r in call_out.responders.select_related("user")
-    }
+    return {r.user.first_name.lower(): r.circle for r in call_out.responders.select_related("user")}
 
 
 def _answer(call_out, name, answer, *, now=None):
@@ -119,7 +116,8 @@ def test_circles_follow_one_another_for_units_still_short(
     assert call_out.escalate_at is None
     called = _called(call_out)
     assert (called["bea"], called["gus"]) == (Circle.NEIGHBOUR, Circle.NEIGHBOUR)
-    assert "gil" not in called and "amy" not in called
+    assert "gil" not in called
+    assert "amy" not in called
     # Neighbours count for the unit they were called for.
     assert {r.called_for.unit for r in call_out.responders.all()} == {world.alpha}
     with django_capture_on_commit_callbacks(execute=True):
@@ -263,3 +261,39 @@ def test_the_unit_choices_count_people_and_ready_people_below(world):
         "Beta": (1, 1),
         "Gamma": (2, 1),
     }
+
+
+def test_neighbours_of_several_short_units_are_shared_out(
+    world, lead, django_capture_on_commit_callbacks
+):
+    """Beta and Gamma called (Bea and Gus ready, nobody on the roster there): their
+    neighbours are Alpha and Alpha One below it; Ann counts for Beta, Ari for Gamma."""
+    call_out = _open(lead, [world.beta, world.gamma], django_capture_on_commit_callbacks)
+    assert _called(call_out) == {"bea": Circle.READY, "gus": Circle.READY}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert callouts_escalate_due(now=call_out.escalate_at) == 2
+    found = {
+        r.user.first_name: (r.circle, r.called_for.unit.name)
+        for r in call_out.responders.select_related("called_for__unit", "user")
+    }
+    assert found == {
+        "Bea": (Circle.READY, "Beta"),
+        "Gus": (Circle.READY, "Gamma"),
+        "Ann": (Circle.NEIGHBOUR, "Beta"),
+        "Ari": (Circle.NEIGHBOUR, "Gamma"),
+    }
+
+
+def test_people_below_a_unit_already_reached_are_not_called_for_the_unit_above(
+    world, lead, django_capture_on_commit_callbacks
+):
+    """Alpha One reached: at the next circle Alpha's advocate is called, not for Alpha One."""
+    call_out = _open(
+        lead, [world.alpha, world.alpha_one], django_capture_on_commit_callbacks, wanted=1
+    )
+    _answer(call_out, "ari", Answer.NOW)
+    assert CallOutUnit.objects.get(call_out=call_out, unit=world.alpha_one).reached_at
+    with django_capture_on_commit_callbacks(execute=True):
+        assert callouts_escalate_due(now=call_out.escalate_at) == 1
+    abe = call_out.responders.get(user=world.people["abe"])
+    assert (abe.circle, abe.called_for.unit) == (Circle.ADVOCATE, world.alpha)

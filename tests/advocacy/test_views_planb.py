@@ -65,22 +65,26 @@ def test_the_list_for_every_role(client, request, role, call_out):
     assert "no-store" in response["Cache-Control"]
     body = response.content.decode()
     if role in HUB:
-        assert "Trains stuck near Utrecht" in body and NEW in body
+        assert "Trains stuck near Utrecht" in body
+        assert NEW in body
     else:
-        assert "Trains stuck near Utrecht" not in body and NEW not in body
+        assert "Trains stuck near Utrecht" not in body
+        assert NEW not in body
         assert "You have not been called" in body
 
 
 def test_a_person_called_sees_their_call_out_in_the_list(client, world, call_out):
     client.force_login(world.people["ann"])
     body = client.get(LIST).content.decode()
-    assert "Trains stuck near Utrecht" in body and "No answer yet" in body
+    assert "Trains stuck near Utrecht" in body
+    assert "No answer yet" in body
 
 
 def test_the_hub_list_without_call_outs_says_so(client, lead, world):
     client.force_login(lead)
     body = client.get(LIST).content.decode()
-    assert "No call-out is open" in body and "No call-out or drill yet" in body
+    assert "No call-out is open" in body
+    assert "No call-out or drill yet" in body
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -109,7 +113,8 @@ def test_the_detail_page_for_every_role(client, request, role, call_out):
     close = reverse("planb:close", args=[call_out.pk])
     if role in HUB:
         body = client.get(detail).content.decode()
-        assert "Ann Test" in body and "0 of 2 available now" in body
+        assert "Ann Test" in body
+        assert "0 of 2 available now" in body
         assert client.get(live).status_code == HTTPStatus.OK
         assert client.get(close).status_code == HTTPStatus.OK
     else:
@@ -129,7 +134,8 @@ def test_a_person_called_answers_on_the_page(client, world, call_out):
     """Ann sees the brief (the playbook link with rel=noopener) and answers "now"."""
     client.force_login(world.people["ann"])
     page = client.get(reverse("planb:detail", args=[call_out.pk])).content.decode()
-    assert "We are sorry" in page and 'rel="nofollow noopener"' in page
+    assert "We are sorry" in page
+    assert 'rel="nofollow noopener"' in page
     assert "Ari Test" not in page  # others' answers are the hub's to see
     response = client.post(reverse("planb:respond", args=[call_out.pk]), {"answer": "now"})
     assert response.status_code == HTTPStatus.OK
@@ -203,7 +209,8 @@ def test_the_hub_opens_a_call_out(client, lead, world, django_capture_on_commit_
     call_out = CallOut.objects.get()
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == reverse("planb:detail", args=[call_out.pk])
-    assert call_out.is_drill and call_out.opened_by == lead
+    assert call_out.is_drill
+    assert call_out.opened_by == lead
     assert len(mail.outbox) == 2
 
 
@@ -282,7 +289,8 @@ def test_the_detail_page_polls_only_while_open(client, lead, world, call_out):
     client.force_login(lead)
     detail = reverse("planb:detail", args=[call_out.pk])
     body = client.get(detail).content.decode()
-    assert "data-planb-live" in body and "js/plan-b.js" in body
+    assert "data-planb-live" in body
+    assert "js/plan-b.js" in body
     assert "<script>" not in body  # no inline script (CSP)
     client.post(reverse("planb:close", args=[call_out.pk]))
     assert "data-planb-live" not in client.get(detail).content.decode()

@@ -64,9 +64,7 @@ def test_a_call_out_runs_on_the_worker(world, celery_worker):
     callout_answer(responder=ann, answer=CallOutResponder.Answer.NOW)
 
     # Time passes: the next circle is due. The scheduled task and the beat sweep both run.
-    CallOut.objects.filter(pk=call_out.pk).update(
-        escalate_at=timezone.now() - timedelta(seconds=1)
-    )
+    CallOut.objects.filter(pk=call_out.pk).update(escalate_at=timezone.now() - timedelta(seconds=1))
     first = callout_escalate_task.delay(call_out_id=call_out.pk)
     second = callout_escalate_task.delay(call_out_id=call_out.pk)
     sweep = callouts_escalate_due.delay()
@@ -79,9 +77,7 @@ def test_a_call_out_runs_on_the_worker(world, celery_worker):
     ari = call_out.responders.get(user=world.people["ari"])
     callout_answer(responder=ari, answer=CallOutResponder.Answer.NOW)
     assert CallOutUnit.objects.get(call_out=call_out).reached_at is not None
-    CallOut.objects.filter(pk=call_out.pk).update(
-        escalate_at=timezone.now() - timedelta(seconds=1)
-    )
+    CallOut.objects.filter(pk=call_out.pk).update(escalate_at=timezone.now() - timedelta(seconds=1))
     assert callouts_escalate_due.delay().get(timeout=TIMEOUT) == 0  # reached: nobody more
 
     callout_close(call_out=CallOut.objects.get(pk=call_out.pk), by=lead)

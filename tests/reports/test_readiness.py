@@ -155,9 +155,7 @@ def _call_out(units, *, days_ago, reached_after=None, drill=False, closed=True):
 
 
 def responses(response):
-    found = {
-        row.spec.label: text for row, _query, _status, text in response.context["rows"]
-    }
+    found = {row.spec.label: text for row, _query, _status, text in response.context["rows"]}
     found["All shown"] = response.context["total_response"]
     return found
 
@@ -177,7 +175,8 @@ def test_the_response_column_shows_each_units_latest_call_out(as_hr, ready):
         "All shown": "not reached",
     }
     body = response.content.decode()
-    assert "20 min (drill)" in body and "Plan B call-outs" in body
+    assert "20 min (drill)" in body
+    assert "Plan B call-outs" in body
 
 
 def test_a_call_out_under_way_and_one_unit_short(as_hr, ready):
@@ -206,8 +205,10 @@ def test_the_response_is_as_of_the_reports_date(as_hr, ready):
 def test_the_export_has_the_response(as_hr, ready):
     _call_out([ready.beta], days_ago=1, reached_after=[7], drill=True)
     response = as_hr.get(URL, {"unit": ready.hub.pk, "format": "csv"})
-    text = b"".join(response.streaming_content).decode() if response.streaming else (
-        response.content.decode()
+    text = (
+        b"".join(response.streaming_content).decode()
+        if response.streaming
+        else (response.content.decode())
     )
     assert '"Response"' in text
     assert "7 min (drill)" in text

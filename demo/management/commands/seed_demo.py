@@ -12,6 +12,7 @@ from demo.seeds.competencies import demo_competencies_seed, demo_history_seed
 from demo.seeds.courses import demo_courses_seed
 from demo.seeds.credentials import demo_credentials_seed
 from demo.seeds.people import ACCOUNTS, DEMO_PASSWORD, demo_people_seed
+from demo.seeds.planb import demo_planb_seed
 
 
 class Command(BaseCommand):
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             ("cohorts", demo_cohorts_seed),
             ("practice assignments", demo_assessments_seed),
             ("advocacy roster", demo_advocacy_seed),
+            ("Plan B call-outs", demo_planb_seed),
             ("credentials", demo_credentials_seed),
         ]
         for label, seed in steps:
