@@ -25,9 +25,11 @@ def demo():
 def test_the_demo_has_a_drill_and_a_call_out_that_closed_short(demo, client):
     drill = CallOut.objects.get(is_drill=True)
     real = CallOut.objects.get(is_drill=False)
-    assert not drill.is_open and not real.is_open
+    assert not drill.is_open
+    assert not real.is_open
     reached = {row.unit.slug: row.reached_at for row in drill.units.select_related("unit")}
-    assert reached["customer-support"] is not None and reached["operations"] is None
+    assert reached["customer-support"] is not None
+    assert reached["operations"] is None
     assert real.units.get().reached_at is None
     assert drill.responders.exclude(answer="pending").exists()
     assert not mail.outbox
@@ -36,7 +38,8 @@ def test_the_demo_has_a_drill_and_a_call_out_that_closed_short(demo, client):
 
     client.force_login(User.objects.get(email="lead@spoke.example"))
     body = client.get(reverse("planb:list")).content.decode()
-    assert drill.title in body and real.title in body
+    assert drill.title in body
+    assert real.title in body
 
     client.force_login(User.objects.get(email="hr@spoke.example"))
     response = client.get(reverse("reports:readiness"))
