@@ -364,3 +364,53 @@ class CallOutAnswerForm(forms.Form):
             "invalid_choice": _("Choose one of the answers."),
         },
     )
+
+
+# --- Ambassadors who coach -----------------------------------------------------------------
+
+
+class CoachAppointForm(forms.Form):
+    """Ask an active ambassador to coach a cohort."""
+
+    coach = forms.ModelChoiceField(
+        label=_("Ambassador"),
+        queryset=None,
+        empty_label=_("Choose an ambassador"),
+        error_messages={
+            "required": _("Choose an ambassador."),
+            "invalid_choice": _("Choose one of the active ambassadors listed."),
+        },
+    )
+
+    def __init__(self, *args, ambassadors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = ambassadors
+        self.fields["coach"].label_from_instance = lambda user: user.display_name
+
+
+class CoachFeedbackForm(forms.Form):
+    """A coach's feedback on one attempt, against its rubric."""
+
+    criteria = forms.ModelMultipleChoiceField(
+        label=_("What the work shows"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("Choose criteria of this assignment's rubric."),
+            "invalid_pk_value": _("Choose criteria of this assignment's rubric."),
+        },
+        help_text=_("Tick the rubric's criteria you think the work meets."),
+    )
+    text = forms.CharField(
+        label=_("Your feedback"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Plain text: what works, and one thing to try next time."),
+        error_messages={"required": _("Say something the learner can act on.")},
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].queryset = criteria
+        self.fields["criteria"].label_from_instance = lambda criterion: criterion.description

@@ -453,3 +453,87 @@ class CallOutResponder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_out} · {self.user} · {self.get_answer_display()}"
+
+
+# --- Ambassadors who coach -----------------------------------------------------------------
+
+
+class CohortCoach(models.Model):
+    """An ambassador asked to coach a cohort's learners (by one of its trainers or an
+    advocacy lead): they see the cohort's practice work and give feedback on it."""
+
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", on_delete=models.CASCADE, related_name="coaches", verbose_name=_("cohort")
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="cohorts_coached",
+        verbose_name=_("coach"),
+    )
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    appointed_at = models.DateTimeField(_("asked"))
+
+    class Meta:
+        verbose_name = _("cohort coach")
+        verbose_name_plural = _("cohort coaches")
+        ordering = ["coach__last_name", "coach__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "coach"], name="advocacy_coach_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} · {self.cohort}"
+
+
+class CoachFeedback(TimeStampedModel):
+    """A coach's feedback on one attempt, against its rubric: the criteria they think the
+    work shows and what they say. The trainer still decides; a trainer's endorsement makes
+    it evidence of the coach's coaching (``evidence_source_kind``)."""
+
+    evidence_source_kind = "coaching"
+
+    submission = models.ForeignKey(
+        "assessments.Submission",
+        on_delete=models.CASCADE,
+        related_name="coach_feedback",
+        verbose_name=_("work"),
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="coaching_given",
+        verbose_name=_("coach"),
+    )
+    text = models.TextField(_("feedback"), max_length=2000)  # plain text
+    criteria_shown = models.ManyToManyField(
+        "assessments.RubricCriterion", blank=True, related_name="+", verbose_name=_("shown")
+    )
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("endorsed by"),
+    )
+    endorsed_at = models.DateTimeField(_("endorsed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("coach's feedback")
+        verbose_name_plural = _("coaches' feedback")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "coach"], name="advocacy_coach_feedback_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} on {self.submission_id}"
