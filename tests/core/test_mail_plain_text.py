@@ -55,9 +55,14 @@ def test_every_app_mail_is_found():
         "advocacy/email/eligible",
         "advocacy/email/policy_version",
         "credentials/email/issued",
+        "advocacy/email/callout",
+        "advocacy/email/callout_closed",
+        "advocacy/email/coach_appointed",
+        "advocacy/email/coach_feedback",
+        "advocacy/email/coach_endorsed",
     ):
         assert expected in templates
-    assert len(templates) == 18
+    assert len(templates) == 23
 
 
 @pytest.mark.parametrize("template", notification_templates())
