@@ -46,3 +46,26 @@ def test_the_demo_has_a_drill_and_a_call_out_that_closed_short(demo, client):
     found = {row.spec.label: text for row, _q, _s, text in response.context["rows"]}
     assert found["Operations"] == "not reached"
     assert re.fullmatch(r"\d+ min \(drill\)", found["Customer support"])
+
+
+def test_the_demo_has_a_coach_with_feedback_one_endorsed(demo, client):
+    """Amira coaches the running cohort: one piece of feedback endorsed (a Coach-level row
+    in her ledger), one waiting for the trainer; running the step again writes nothing."""
+    from advocacy.models import CoachFeedback
+    from competencies.models import CompetencyEvidence
+    from demo.seeds.coaching import demo_coaching_seed
+
+    amira = User.objects.get(email="amira.abbas@spoke.example")
+    feedback = list(CoachFeedback.objects.filter(coach=amira).order_by("pk"))
+    assert len(feedback) == 2
+    assert [item.endorsed_at is not None for item in feedback] == [True, False]
+    assert (
+        CompetencyEvidence.objects.filter(
+            user=amira, source_kind=CompetencyEvidence.Source.COACHING, level=4
+        ).count()
+        == 1
+    )
+    assert demo_coaching_seed() == {"coaches": 0, "feedback": 0, "competencies marked": 0}
+    client.force_login(User.objects.get(email="trainer@spoke.example"))
+    review = reverse("assessments_admin:review", args=[feedback[1].submission_id])
+    assert "Endorse this coaching" in client.get(review).content.decode()
