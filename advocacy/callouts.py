@@ -179,7 +179,7 @@ def callouts_for_person(*, user) -> QuerySet[CallOutResponder]:
     )
 
 
-def callout_for_hub_or_404(pk: int) -> CallOut | None:
+def callout_get(pk: int) -> CallOut | None:
     return CallOut.objects.select_related("opened_by", "closed_by").filter(pk=pk).first()
 
 

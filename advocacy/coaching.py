@@ -12,6 +12,7 @@ coach's coaching competency (``Competency.is_coaching``) at the "Coach" level.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
@@ -50,8 +51,6 @@ def user_may_appoint_coaches(*, user, cohort: Cohort) -> bool:
 
 def ambassadors_active() -> QuerySet:
     """The people who may be asked to coach: active ambassadors, by name."""
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(

@@ -23,7 +23,7 @@ from .callouts import (
     callout_answer,
     callout_board,
     callout_close,
-    callout_for_hub_or_404,
+    callout_get,
     callout_open,
     callout_responder_from_token,
     callout_unit_choices,
@@ -43,7 +43,7 @@ def _hub_only(request) -> None:
 
 
 def _call_out_or_404(pk: int) -> CallOut:
-    call_out = callout_for_hub_or_404(pk)
+    call_out = callout_get(pk)
     if call_out is None:
         raise Http404(_("No call-out found."))
     return call_out
