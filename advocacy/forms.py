@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.models import Platform
 
-from .models import PlatformAccount, RosterMembership, Tier
+from .models import CallOut, CallOutResponder, PlatformAccount, RosterMembership, Tier
 
 Status = RosterMembership.Status
 
@@ -256,3 +256,161 @@ def roster_filters(data, *, units, platforms, with_status: bool = True):
     )
     form = RosterFilterForm(initial=kept, units=units, platforms=platforms, with_status=with_status)
     return form, filters
+
+
+# --- Plan B call-outs ----------------------------------------------------------------------
+
+
+class CallOutForm(forms.ModelForm):
+    """Open a call-out: the units, the brief, how many people each unit wants and when to
+    call the next circle. A unit with nobody ready is named before anything is sent."""
+
+    units = forms.TypedMultipleChoiceField(
+        label=_("Units to call"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one unit."),
+            "invalid_choice": _("Choose units from the list."),
+        },
+    )
+    playbook_url = forms.URLField(
+        label=_("Crisis playbook"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("The address of the crisis playbook page."),
+    )
+    send_anyway = forms.BooleanField(
+        label=_("Call them anyway: go straight to the next circle where nobody is ready"),
+        required=False,
+    )
+
+    class Meta:
+        model = CallOut
+        fields = [
+            "title",
+            "is_drill",
+            "brief",
+            "channels",
+            "holding_statement",
+            "playbook_url",
+            "wanted",
+            "escalate_after",
+        ]
+        widgets = {
+            "brief": forms.Textarea(attrs={"rows": 4}),
+            "holding_statement": forms.Textarea(attrs={"rows": 4}),
+            "wanted": forms.NumberInput(attrs={"min": 1, "max": 50}),
+            "escalate_after": forms.NumberInput(attrs={"min": 1, "max": 240}),
+        }
+
+    field_order = ["units", "title", "is_drill", "brief", "channels", "holding_statement"]
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices = {choice.unit.pk: choice for choice in choices}
+        self.fields["units"].choices = [
+            (
+                choice.unit.pk,
+                _("%(unit)s: %(ready)s ready of %(people)s")
+                % {
+                    "unit": ("· " * choice.depth) + choice.unit.name,
+                    "ready": choice.ready,
+                    "people": choice.people,
+                },
+            )
+            for choice in choices
+        ]
+        self.fields["playbook_url"].widget.attrs["placeholder"] = "https://"
+
+    def clean_title(self) -> str:
+        return " ".join((self.cleaned_data.get("title") or "").split())
+
+    def clean_playbook_url(self) -> str:
+        url = (self.cleaned_data.get("playbook_url") or "").strip()
+        if url and urlsplit(url).scheme not in ("https", "http"):
+            raise forms.ValidationError(_("Give the playbook's web address (https://…)."))
+        return url
+
+    def clean(self):
+        cleaned_data = super().clean()
+        chosen = [self.choices[pk] for pk in cleaned_data.get("units") or [] if pk in self.choices]
+        cleaned_data["unit_objects"] = [choice.unit for choice in chosen]
+        nobody = [choice.unit.name for choice in chosen if not choice.ready]
+        if nobody and not cleaned_data.get("send_anyway"):
+            self.add_error(
+                "send_anyway",
+                _(
+                    "Nobody is ready for a bad day in %(units)s. Tick the box to call their "
+                    "advocates (then the neighbouring units) at once, or choose other units."
+                )
+                % {"units": ", ".join(nobody)},
+            )
+        return cleaned_data
+
+
+class CallOutAnswerForm(forms.Form):
+    """A person's answer to a call-out."""
+
+    answer = forms.ChoiceField(
+        choices=[
+            (value, label)
+            for value, label in CallOutResponder.Answer.choices
+            if value != CallOutResponder.Answer.PENDING
+        ],
+        error_messages={
+            "required": _("Choose one of the answers."),
+            "invalid_choice": _("Choose one of the answers."),
+        },
+    )
+
+
+# --- Ambassadors who coach -----------------------------------------------------------------
+
+
+class CoachAppointForm(forms.Form):
+    """Ask an active ambassador to coach a cohort."""
+
+    coach = forms.ModelChoiceField(
+        label=_("Ambassador"),
+        queryset=None,
+        empty_label=_("Choose an ambassador"),
+        error_messages={
+            "required": _("Choose an ambassador."),
+            "invalid_choice": _("Choose one of the active ambassadors listed."),
+        },
+    )
+
+    def __init__(self, *args, ambassadors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = ambassadors
+        self.fields["coach"].label_from_instance = lambda user: user.display_name
+
+
+class CoachFeedbackForm(forms.Form):
+    """A coach's feedback on one attempt, against its rubric."""
+
+    criteria = forms.ModelMultipleChoiceField(
+        label=_("What the work shows"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("Choose criteria of this assignment's rubric."),
+            "invalid_pk_value": _("Choose criteria of this assignment's rubric."),
+        },
+        help_text=_("Tick the rubric's criteria you think the work meets."),
+    )
+    text = forms.CharField(
+        label=_("Your feedback"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Plain text: what works, and one thing to try next time."),
+        error_messages={"required": _("Say something the learner can act on.")},
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].queryset = criteria
+        self.fields["criteria"].label_from_instance = lambda criterion: criterion.description

@@ -284,3 +284,256 @@ class RosterEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership}: {self.from_status or '—'} → {self.to_status}"
+
+
+# --- Plan B call-outs ----------------------------------------------------------------------
+
+
+class CallOut(TimeStampedModel):
+    """The hub calls the people of one or more units when something goes wrong (or as a
+    drill): a short brief, how many people each unit wants available, and how long to wait
+    before calling the next circle. Kept after closing: drills and real call-outs feed the
+    readiness report's "response" column."""
+
+    class Stage(models.IntegerChoices):
+        """The last circle called: ready people first, then (for units still short after
+        ``escalate_after`` minutes) their advocates, then ready people next door."""
+
+        READY = 0, _("Ready people of the units")
+        ADVOCATES = 1, _("Advocates of the units")
+        NEIGHBOURS = 2, _("Ready people of neighbouring units")
+
+    title = models.CharField(
+        _("what happened"), max_length=160, help_text=_("One line, e.g. “Trains stuck at X”.")
+    )
+    brief = models.TextField(
+        _("brief"), max_length=2000, help_text=_("What we know and what we need, plain text.")
+    )
+    channels = models.CharField(
+        _("channels"),
+        max_length=300,
+        help_text=_("Where people are asking, e.g. “X replies, the Facebook page”."),
+    )
+    holding_statement = models.TextField(
+        _("holding statement"),
+        max_length=2000,
+        help_text=_("The words to start from; people adapt them to the channel."),
+    )
+    playbook_url = models.URLField(
+        _("crisis playbook"),
+        blank=True,
+        max_length=500,
+        help_text=_("The address of the crisis playbook page."),
+    )
+    is_drill = models.BooleanField(
+        _("drill"), default=False, help_text=_("Practice: said in every message.")
+    )
+    wanted = models.PositiveSmallIntegerField(
+        _("people wanted per unit"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    escalate_after = models.PositiveSmallIntegerField(
+        _("call the next circle after (minutes)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+    )
+    stage = models.PositiveSmallIntegerField(
+        _("circle called"), choices=Stage.choices, default=Stage.READY
+    )
+    # When the next circle is due (empty: none left to call, or closed).
+    escalate_at = models.DateTimeField(_("next circle at"), null=True, blank=True, db_index=True)
+    opened_at = models.DateTimeField(_("opened"), db_index=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+
+    class Meta:
+        verbose_name = _("call-out")
+        verbose_name_plural = _("call-outs")
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CallOutUnit(models.Model):
+    """One unit called: when it first had ``wanted`` people available now (empty: not yet,
+    or never)."""
+
+    call_out = models.ForeignKey(
+        CallOut, on_delete=models.CASCADE, related_name="units", verbose_name=_("call-out")
+    )
+    unit = models.ForeignKey(
+        "people.BusinessUnit",
+        on_delete=models.CASCADE,
+        related_name="call_outs",
+        verbose_name=_("unit"),
+    )
+    reached_at = models.DateTimeField(_("wanted number reached"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unit called")
+        verbose_name_plural = _("units called")
+        ordering = ["unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["call_out", "unit"], name="advocacy_callout_unit_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_out} · {self.unit}"
+
+
+class CallOutResponder(models.Model):
+    """One person called, for one of the call-out's units, and their answer. A row is the
+    claim that they were called: one per person and call-out (a constraint), so nobody is
+    called twice however often escalation runs."""
+
+    class Circle(models.TextChoices):
+        READY = "ready", _("Ready in the unit")
+        ADVOCATE = "advocate", _("Advocate in the unit")
+        NEIGHBOUR = "neighbour", _("Ready in a neighbouring unit")
+
+    class Answer(models.TextChoices):
+        PENDING = "pending", _("No answer yet")
+        NOW = "now", _("Available now")
+        LATER = "later", _("Available later")
+        NOT = "not", _("Not available")
+
+    ANSWERS = (Answer.NOW, Answer.LATER, Answer.NOT)
+
+    call_out = models.ForeignKey(
+        CallOut, on_delete=models.CASCADE, related_name="responders", verbose_name=_("call-out")
+    )
+    called_for = models.ForeignKey(
+        CallOutUnit,
+        on_delete=models.CASCADE,
+        related_name="responders",
+        verbose_name=_("called for"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="call_outs",
+        verbose_name=_("person"),
+    )
+    circle = models.CharField(_("circle"), max_length=20, choices=Circle.choices)
+    answer = models.CharField(
+        _("answer"), max_length=20, choices=Answer.choices, default=Answer.PENDING
+    )
+    called_at = models.DateTimeField(_("called"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("person called")
+        verbose_name_plural = _("people called")
+        ordering = ["called_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call_out", "user"], name="advocacy_callout_person_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_out} · {self.user} · {self.get_answer_display()}"
+
+
+# --- Ambassadors who coach -----------------------------------------------------------------
+
+
+class CohortCoach(models.Model):
+    """An ambassador asked to coach a cohort's learners (by one of its trainers or an
+    advocacy lead): they see the cohort's practice work and give feedback on it."""
+
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", on_delete=models.CASCADE, related_name="coaches", verbose_name=_("cohort")
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="cohorts_coached",
+        verbose_name=_("coach"),
+    )
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    appointed_at = models.DateTimeField(_("asked"))
+
+    class Meta:
+        verbose_name = _("cohort coach")
+        verbose_name_plural = _("cohort coaches")
+        ordering = ["coach__last_name", "coach__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "coach"], name="advocacy_coach_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} · {self.cohort}"
+
+
+class CoachFeedback(TimeStampedModel):
+    """A coach's feedback on one attempt, against its rubric: the criteria they think the
+    work shows and what they say. The trainer still decides; a trainer's endorsement makes
+    it evidence of the coach's coaching (``evidence_source_kind``)."""
+
+    evidence_source_kind = "coaching"
+
+    submission = models.ForeignKey(
+        "assessments.Submission",
+        on_delete=models.CASCADE,
+        related_name="coach_feedback",
+        verbose_name=_("work"),
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="coaching_given",
+        verbose_name=_("coach"),
+    )
+    text = models.TextField(_("feedback"), max_length=2000)  # plain text
+    criteria_shown = models.ManyToManyField(
+        "assessments.RubricCriterion", blank=True, related_name="+", verbose_name=_("shown")
+    )
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("endorsed by"),
+    )
+    endorsed_at = models.DateTimeField(_("endorsed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("coach's feedback")
+        verbose_name_plural = _("coaches' feedback")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "coach"], name="advocacy_coach_feedback_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} on {self.submission_id}"

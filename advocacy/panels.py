@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from core.dashboard import DashboardPanel
 from people.roles import user_is_advocacy_lead, user_is_hr
 
+from .coaching import feedback_for_submissions
 from .models import RosterMembership, Tier
 from .policy import policy_status
 from .selectors import (
@@ -147,3 +148,32 @@ def policy_acknowledgement_section(*, request, page, version):
         order=10,
         key="policy-acknowledgement",
     )
+
+
+def coach_feedback_section(*, request, submissions, viewer):
+    """Coaches' feedback beside a piece of practice work: for the learner (as a coach's,
+    not a decision) and on the trainer's review screen (with "Endorse" for the trainer).
+    Two queries, none when there is no attempt."""
+    ids = [submission.pk for submission in submissions if submission.pk]
+    if not ids:
+        return None
+    feedback = feedback_for_submissions(submission_ids=ids)
+    if not feedback:
+        return None
+    return DashboardPanel(
+        title=_("Feedback from a coach"),
+        template="advocacy/panels/coach_feedback.html",
+        context={
+            "feedback": feedback,
+            "viewer": viewer,
+            "latest": max(ids),
+            "next": request.get_full_path(),
+        },
+        order=30,
+        key="coach-feedback",
+    )
+
+
+def cohort_coaches_admin_link(*, request, cohort):
+    """The cohort's coaches, from its admin page (no queries)."""
+    return [(_("Coaches"), reverse("coaching:coaches", kwargs={"pk": cohort.pk}))]

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments.models import Submission
 from cms.selectors import policy_current
 from competencies.levels import Level
-from competencies.models import Competency
+from competencies.models import Competency, CompetencyEvidence
+from competencies.selectors import level_reached
 from people.models import BusinessUnit
 from people.selectors import unit_descendant_ids
 
@@ -38,6 +39,44 @@ Scope = RosterRule.Scope
 
 # A search box gets a few words of a name or an address, not an essay.
 MAX_QUERY_WORDS = 5
+
+
+# --- Ready for a bad day (Plan B) -----------------------------------------------------------
+
+
+def crisis_competencies() -> list[Competency]:
+    """The competencies marked for crisis readiness, by name (one query)."""
+    return list(Competency.objects.filter(is_crisis_readiness=True).order_by("name"))
+
+
+def crisis_ready(people: QuerySet, *, crisis: list[Competency], version, as_of: datetime):
+    """``people`` narrowed to those ready for a bad day: proficient or above in every
+    crisis-readiness competency (as the evidence up to ``as_of`` shows), and, when a policy
+    is published (``version``), having acknowledged that version.
+
+    The one statement of the readiness rule: the readiness and hub-and-spoke reports count
+    with it and Plan B call-outs choose whom to call with it. With no crisis competency
+    nobody is ready."""
+    if not crisis:
+        return people.none()
+    for competency in crisis:
+        people = people.filter(
+            Exists(
+                CompetencyEvidence.objects.filter(
+                    level_reached(Level.PROFICIENT),
+                    user_id=OuterRef("pk"),
+                    competency=competency,
+                    created_at__lte=as_of,
+                )
+            )
+        )
+    if version is not None:
+        people = people.filter(
+            Exists(PolicyAcknowledgement.objects.filter(user_id=OuterRef("pk"), version=version))
+        )
+    return people
+
+
 MAX_QUERY_CHARS = 100
 
 

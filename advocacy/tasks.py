@@ -6,7 +6,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import services
+from . import callouts, services
 
 
 def _moment(now_iso: str | None) -> datetime:
@@ -38,3 +38,17 @@ def policy_version_started_task(version_id: int, now_iso: str | None = None) -> 
     if version is None:
         return 0
     return services.policy_version_started(version=version, now=_moment(now_iso))
+
+
+@shared_task
+def callout_escalate_task(call_out_id: int, now_iso: str | None = None) -> int:
+    """A call-out's next circle, scheduled when the last one was called; does nothing when
+    it is not due yet, closed or reached, or already done."""
+    return callouts.callout_escalate(call_out_id=call_out_id, now=_moment(now_iso))
+
+
+@shared_task
+def callouts_escalate_due(now_iso: str | None = None) -> int:
+    """Beat runs this every minute: the circles a scheduled task missed (a worker restart,
+    tasks run in-process, where a countdown does not wait)."""
+    return callouts.callouts_escalate_due(now=_moment(now_iso))

@@ -1,13 +1,16 @@
 """Everything ``advocacy`` adds to the Wagtail admin and to the pages of the apps below it,
-registered in one place: the roster rules (``admin_rules``), the dashboard panels and the
-policy page section (``panels``).
+registered in one place: the roster rules (``admin_rules``), the dashboard panels, the
+policy page section, the coaches' feedback beside practice work and the link to a
+cohort's coaches (``panels``).
 """
 
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from assessments.extensions import PRACTICE_WORK_SECTIONS
 from cms.extensions import POLICY_PAGE_SECTIONS
+from cohorts.extensions import COHORT_ADMIN_LINKS
 from core.audit import audit_actions_register
 from core.dashboard import DASHBOARD_PANELS
 from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
@@ -23,6 +26,8 @@ register_snippet(RosterTierViewSet)
 DASHBOARD_PANELS.register(panels.roster_standing_panel)
 DASHBOARD_PANELS.register(panels.roster_overview_panel)
 POLICY_PAGE_SECTIONS.register(panels.policy_acknowledgement_section)
+PRACTICE_WORK_SECTIONS.register(panels.coach_feedback_section)
+COHORT_ADMIN_LINKS.register(panels.cohort_coaches_admin_link)
 
 PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)
 PERSONAL_DATA_ERASERS.register(privacy.personal_data_erase)

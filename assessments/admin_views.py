@@ -36,6 +36,7 @@ from people.models import zone_or_utc
 from people.roles import user_is_site_admin, user_is_trainer
 
 from .admin_forms import ReviewForm, WindowForm
+from .extensions import PRACTICE_WORK_SECTIONS
 from .models import Assignment, Review, RubricCriterion, Submission
 from .selectors import Window, assignment_windows, latest_attempts, submissions_waiting
 from .services import WindowChange, WindowRowsError, assignment_windows_save, review_decide
@@ -319,6 +320,11 @@ class ReviewView(PracticeView):
                 "cohort_tz": zone_or_utc(current.cohort.time_zone),
                 "viewer_tz": zone_or_utc(self.request.user.time_zone),
                 "decisions": Review.Decision,
+                "sections": PRACTICE_WORK_SECTIONS.collect(
+                    request=self.request,
+                    submissions=[a for a in attempts if a.attempt <= current.attempt],
+                    viewer="reviewer",
+                ),
             }
         )
         return context

@@ -26,6 +26,7 @@ from core.responses import private_file_response, private_response
 from people.models import zone_or_utc
 
 from . import services
+from .extensions import PRACTICE_WORK_SECTIONS
 from .forms import SubmissionForm
 from .models import Assignment, Submission
 from .selectors import (
@@ -201,6 +202,11 @@ def work(request, cohort_pk: int, assignment_pk: int):
             "form": form,
             "saved_with_errors": saved_with_errors,
             "earlier": [_attempt(submission) for submission in state.earlier],
+            "sections": PRACTICE_WORK_SECTIONS.collect(
+                request=request,
+                submissions=[*state.earlier, *([current] if current and current.pk else [])],
+                viewer="learner",
+            ),
         },
     )
     return private_response(response)

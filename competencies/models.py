@@ -29,6 +29,14 @@ class Competency(index.Indexed, TimeStampedModel):
         default=False,
         help_text=_("Needed to update customers on a bad day (Plan B)."),
     )
+    is_coaching = models.BooleanField(
+        _("coaching"),
+        default=False,
+        help_text=_(
+            "Coaching others: an ambassador's coaching feedback, endorsed by a trainer, is "
+            "evidence here at the “Coach” level."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
 
     panels = [
@@ -38,6 +46,7 @@ class Competency(index.Indexed, TimeStampedModel):
         FieldPanel("description"),
         FieldPanel("is_core"),
         FieldPanel("is_crisis_readiness"),
+        FieldPanel("is_coaching"),
         FieldPanel("sort_order"),
     ]
     search_fields = [
@@ -88,6 +97,7 @@ class CompetencyEvidence(models.Model):
         PRACTICE_REVIEW = "practice_review", _("Practice reviewed by a trainer")
         TRAINER_AWARD = "trainer_award", _("Awarded by a trainer")
         CORRECTION = "correction", _("Corrected by an admin")
+        COACHING = "coaching", _("Coaching endorsed by a trainer")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -4,13 +4,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .levels import LEVEL_DESCRIPTIONS, Level
+from .levels import KNOWLEDGE_CHECK_CAP, LEVEL_DESCRIPTIONS, Level
 from .models import Competency, CompetencyEvidence, CompetencyStanding
 
 TOP_LEVEL = max(Level)
+
+
+def level_reached(level: int) -> Q:
+    """A filter on ``CompetencyEvidence``: evidence that shows ``level`` or above (knowledge
+    checks show "aware" at most). The one statement of how evidence reaches a level, for
+    the reports and the roster's readiness rule."""
+    shown = Q(level__gte=level)
+    if level > KNOWLEDGE_CHECK_CAP:
+        shown &= ~Q(source_kind=CompetencyEvidence.Source.KNOWLEDGE_CHECK)
+    return shown
 
 
 def level_text(level: int) -> str:

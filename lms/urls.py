@@ -21,7 +21,9 @@ urlpatterns = [
     path("learn/", include("courses.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("practice/", include("assessments.urls")),
+    path("roster/coaching/", include("advocacy.urls_coaching")),
     path("roster/", include("advocacy.urls")),
+    path("plan-b/", include("advocacy.urls_planb")),
     path("credentials/", include("credentials.urls")),
     path("reports/", include("reports.urls")),
     # Provisioning by the company's identity provider (bearer tokens only, no sessions).

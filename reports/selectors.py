@@ -35,10 +35,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils.translation import gettext
 
+from advocacy.callouts import UnitResponse, callout_responses
+from advocacy.selectors import crisis_ready
 from assessments.models import Submission
 from cohorts.models import Attendance, Cohort, Enrollment, Session
-from competencies.levels import KNOWLEDGE_CHECK_CAP, Level
+from competencies.levels import Level
 from competencies.models import Competency, CompetencyEvidence
+from competencies.selectors import level_reached
 from competencies.services import standing_level_from_ledger
 from courses.models import CoursePage
 from people.models import BusinessUnit, User
@@ -188,14 +191,6 @@ def row_case(specs: list[RowSpec], *, unit_field: str = "unit_id", top: bool) ->
     if top:
         whens.append(When(**{f"{unit_field}__isnull": True}, then=Value(NO_UNIT_ROW)))
     return Case(*whens, default=Value(None), output_field=IntegerField())
-
-
-def level_reached(level: int) -> Q:
-    """Evidence that shows ``level`` or above (knowledge checks show "aware" at most)."""
-    shown = Q(level__gte=level)
-    if level > KNOWLEDGE_CHECK_CAP:
-        shown &= ~Q(source_kind=Source.KNOWLEDGE_CHECK)
-    return shown
 
 
 # --- The heat map ---------------------------------------------------------------------------
@@ -816,6 +811,9 @@ class ReadinessRow:
     # Units below this row's unit (with people) short of the target: a roll-up meets the
     # target only when none is.
     short_units: list[int] = field(default_factory=list)
+    # The latest Plan B call-out (or drill) of this row's units in the period: how long it
+    # took to have the wanted number available now (None: no call-out).
+    response: "RowResponse | None" = None
 
     @property
     def gap(self) -> int:
@@ -833,6 +831,39 @@ class ReadinessRow:
 
 
 @dataclass(frozen=True)
+class RowResponse:
+    """A row's latest call-out: ``took`` from opening until every unit of the row that was
+    called had its wanted number available now; ``None`` when one of them never did."""
+
+    call_out_id: int
+    is_drill: bool
+    opened_at: datetime
+    took: timedelta | None
+    is_open: bool
+
+    @property
+    def reached(self) -> bool:
+        return self.took is not None
+
+
+def row_response(units, responses: dict[int, list[UnitResponse]]) -> RowResponse | None:
+    """The latest call-out among ``units``' responses, summed up for the row."""
+    found = [response for unit in units for response in responses.get(unit, [])]
+    if not found:
+        return None
+    latest = max(found, key=lambda response: (response.opened_at, response.call_out_id))
+    same = [response for response in found if response.call_out_id == latest.call_out_id]
+    took = None if any(r.took is None for r in same) else max(r.took for r in same)
+    return RowResponse(
+        call_out_id=latest.call_out_id,
+        is_drill=latest.is_drill,
+        opened_at=latest.opened_at,
+        took=took,
+        is_open=latest.is_open,
+    )
+
+
+@dataclass(frozen=True)
 class Readiness:
     crisis: list[Competency]
     policy_version: object | None  # cms.PolicyVersion
@@ -847,30 +878,6 @@ class Readiness:
     @property
     def without_anyone(self) -> list[ReadinessRow]:
         return [row for row in self.rows if row.people and not row.ready]
-
-
-def crisis_ready(people: QuerySet, *, crisis: list[Competency], version, as_of: datetime):
-    """``people`` narrowed to those ready for a bad day: proficient or above in every
-    crisis-readiness competency, and (when a policy is published) having acknowledged its
-    current version."""
-    from advocacy.models import PolicyAcknowledgement
-
-    for competency in crisis:
-        people = people.filter(
-            Exists(
-                CompetencyEvidence.objects.filter(
-                    level_reached(Level.PROFICIENT),
-                    user_id=OuterRef("pk"),
-                    competency=competency,
-                    created_at__lte=as_of,
-                )
-            )
-        )
-    if version is not None:
-        people = people.filter(
-            Exists(PolicyAcknowledgement.objects.filter(user_id=OuterRef("pk"), version=version))
-        )
-    return people
 
 
 def readiness(*, scope: Scope, filters: ReportFilters, tree: UnitTree, target: int) -> Readiness:
@@ -896,6 +903,12 @@ def readiness(*, scope: Scope, filters: ReportFilters, tree: UnitTree, target: i
         for unit, n in headcount.items()
         if unit is not None and n and counts.get(unit, 0) < target
     }
+    # Plan B: call-outs of the units in view during the period (one query).
+    responses = callout_responses(
+        unit_ids={unit for spec in specs for unit in spec.units},
+        start=filters.start_at,
+        end=filters.end_at,
+    )
     if top and headcount.get(None):
         specs.append(RowSpec(NO_UNIT_ROW, None, gettext("No unit"), frozenset(), False))
 
@@ -909,6 +922,7 @@ def readiness(*, scope: Scope, filters: ReportFilters, tree: UnitTree, target: i
             ready=sum(counts.get(unit, 0) for unit in units),
             target=target,
             short_units=short,
+            response=row_response(units, responses),
         )
 
     rows = [

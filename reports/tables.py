@@ -103,6 +103,22 @@ def readiness_status_text(row) -> str:
     return _("Target met")
 
 
+def readiness_response_text(row) -> str:
+    """The row's latest Plan B call-out in words: "12 min", "not reached", "under way",
+    with "(drill)" for a drill; empty when the row's units were not called."""
+    response = row.response
+    if response is None:
+        return ""
+    if response.reached:
+        minutes = max(1, round(response.took.total_seconds() / 60))
+        text = ngettext("%(n)s min", "%(n)s min", minutes) % {"n": minutes}
+    elif response.is_open:
+        text = _("under way")
+    else:
+        text = _("not reached")
+    return _("%(text)s (drill)") % {"text": text} if response.is_drill else text
+
+
 def readiness_table(report) -> Table:
     header = [
         _("Unit"),
@@ -111,9 +127,18 @@ def readiness_table(report) -> Table:
         _("Wanted"),
         _("Still wanted"),
         _("Where it stands"),
+        _("Response"),
     ]
     rows = [
-        [label, r.people, r.ready, r.target, r.gap, readiness_status_text(r)]
+        [
+            label,
+            r.people,
+            r.ready,
+            r.target,
+            r.gap,
+            readiness_status_text(r),
+            readiness_response_text(r),
+        ]
         for label, r in _with_total(report)
     ]
     return Table(name="crisis-readiness", title=_("Crisis readiness"), header=header, rows=rows)

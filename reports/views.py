@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from advocacy.callouts import user_may_call_out
 from cms.selectors import company_zone
 from competencies.models import Competency
 from core.errors import error_text
@@ -222,13 +223,14 @@ def readiness_report(request):
 
     def extra(*, report, filters):
         rows = [
-            (row, query, tables.readiness_status_text(row))
+            (row, query, tables.readiness_status_text(row), tables.readiness_response_text(row))
             for row, query in _drill(filters, report.rows)
         ]
         total = report.total
         return {
             "rows": rows,
             "total_status": tables.readiness_status_text(total) if total else "",
+            "total_response": tables.readiness_response_text(total) if total else "",
         }
 
     return _report(
@@ -239,7 +241,7 @@ def readiness_report(request):
         build=build,
         table=tables.readiness_table,
         extra=extra,
-        context={"target": target},
+        context={"target": target, "can_call_out": user_may_call_out(request.user)},
     )
 
 

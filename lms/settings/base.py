@@ -202,6 +202,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "advocacy.tasks.roster_sync_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Plan B call-outs: the next circle of people for units still short once it is due.
+    "plan-b-escalate-due": {
+        "task": "advocacy.tasks.callouts_escalate_due",
+        "schedule": 60.0,
+    },
     # Messages kept in the database while the broker was unavailable are sent again.
     "core-deferred-tasks-requeue": {
         "task": "core.tasks.deferred_tasks_requeue_task",

@@ -19,10 +19,14 @@ VARIABLE = re.compile(r"{{\s*([a-z_]+)|{%\s*(?:if|elif)\s+([a-z_]+)")
 
 def notification_templates() -> list[str]:
     """Every ``<app>/email/<name>`` that ``notification_send`` can be given, found on disk."""
+    paths = [
+        *ROOT.glob("*/templates/*/email/*_subject.txt"),
+        *ROOT.glob("*/*/templates/*/email/*_subject.txt"),  # apps inside apps: people/sso
+    ]
     found = {
         path.relative_to(path.parents[2]).as_posix().removesuffix("_subject.txt")
-        for path in ROOT.glob("*/templates/*/email/*_subject.txt")
-        if path.parts[-4] != "account"
+        for path in paths
+        if path.parts[-4] != "account" and ".venv" not in path.parts
     }
     return sorted(found)
 
@@ -40,7 +44,8 @@ def hostile_context(template: str) -> dict:
 
 
 def _app_of(template: str) -> str:
-    return template.split("/", 1)[0]
+    """The app folder holding ``template``'s templates: ``people_sso/...`` is people/sso."""
+    return template.split("/", 1)[0].replace("_", "/")
 
 
 def test_every_app_mail_is_found():
@@ -56,9 +61,16 @@ def test_every_app_mail_is_found():
         "advocacy/email/policy_version",
         "credentials/email/issued",
         "people/email/personal_data_ready",
+        "advocacy/email/callout",
+        "advocacy/email/callout_closed",
+        "advocacy/email/coach_appointed",
+        "advocacy/email/coach_feedback",
+        "advocacy/email/coach_endorsed",
+        "cohorts/email/interest_cohort_open",
+        "people_sso/email/department_unknown",
     ):
         assert expected in templates
-    assert len(templates) == 19
+    assert len(templates) == 26
 
 
 @pytest.mark.parametrize("template", notification_templates())

@@ -51,6 +51,11 @@ MATRIX = {
     "/roster/platforms/": [FOUND, OK, OK, OK, OK, OK, OK],
     "/roster/platforms/add/": [FOUND, OK, OK, OK, OK, OK, OK],
     "/roster/policy/": [FOUND, OK, OK, OK, OK, OK, OK],
+    # Plan B: the hub opens call-outs; everyone sees the call-outs they were called in.
+    "/plan-b/": [FOUND, OK, OK, OK, OK, OK, OK],
+    "/plan-b/new/": [FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+    # Coaching: everyone has the page (a coach's cohorts; trainers' and leads' coaches).
+    "/roster/coaching/": [FOUND, OK, OK, OK, OK, OK, OK],
     # Reports: HR and site admins for everyone, managers for their own people.
     "/reports/": [FOUND, FORBIDDEN, OK, FORBIDDEN, OK, FORBIDDEN, OK],
     "/reports/heatmap/": [FOUND, FORBIDDEN, OK, FORBIDDEN, OK, FORBIDDEN, OK],

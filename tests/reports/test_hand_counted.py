@@ -123,7 +123,7 @@ def test_readiness_with_a_target_every_unit_of_a_spoke_meets(as_hr, counted):
     settings.crisis_target = 1
     settings.save()
     rows = as_hr.get(reverse("reports:readiness")).context["rows"]
-    statuses = {row.spec.label: (row.status, text) for row, _query, text in rows}
+    statuses = {row.spec.label: (row.status, text) for row, _query, text, _response in rows}
     assert statuses["Alpha"] == ("met", "Target met")
     assert statuses["Beta"] == ("nobody", "Nobody ready")
 
@@ -139,8 +139,9 @@ def test_readiness_download_records_its_filters_and_figures(as_hr, counted):
     assert block["Time zone"] == AMSTERDAM
     assert "Level" not in block  # readiness takes no level
     body = {row[0]: row[1:] for row in rows[1:]}
-    assert body["Alpha"] == ["3", "2", "2", "0", "1 unit below falls short"]
-    assert body["Beta"] == ["1", "0", "2", "2", "Nobody ready"]
+    # The last column, the Plan B response, is empty: nobody was called.
+    assert body["Alpha"] == ["3", "2", "2", "0", "1 unit below falls short", ""]
+    assert body["Beta"] == ["1", "0", "2", "2", "Nobody ready", ""]
     assert body["All shown"][:2] == ["8", "2"]
     sheets = xlsx_sheets(
         as_hr.get(reverse("reports:readiness"), {"end": "2026-04-30", "format": "xlsx"})

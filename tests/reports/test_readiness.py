@@ -45,7 +45,7 @@ def ready(company, policy):
 
 
 def rows(response):
-    return {row.spec.label: row for row, _query, _text in response.context["rows"]}
+    return {row.spec.label: row for row, _query, _text, _response in response.context["rows"]}
 
 
 def test_units_are_counted_against_the_target(as_hr, ready):
@@ -119,7 +119,7 @@ def test_the_queries_do_not_grow_with_the_number_of_people(
     from tests.factories import UserFactory
 
     as_hr.get(URL, {"unit": ready.hub.pk})
-    with django_assert_max_num_queries(20) as small:
+    with django_assert_max_num_queries(21) as small:
         as_hr.get(URL, {"unit": ready.hub.pk})
     for index in range(30):
         person = UserFactory(unit=(ready.alpha, ready.beta)[index % 2])
@@ -128,3 +128,87 @@ def test_the_queries_do_not_grow_with_the_number_of_people(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = as_hr.get(URL, {"unit": ready.hub.pk})
     assert len(response.context["report"].names) == 32
+
+
+# --- The response column: Plan B call-outs and drills ---------------------------------------
+
+
+def _call_out(units, *, days_ago, reached_after=None, drill=False, closed=True):
+    """A call-out of ``units`` opened ``days_ago``; each unit reached ``reached_after``
+    minutes later (a list, one per unit; None: never)."""
+    from datetime import timedelta
+
+    from advocacy.models import CallOut, CallOutUnit
+
+    opened = timezone.now() - timedelta(days=days_ago)
+    call_out = CallOut.objects.create(
+        title="Outage", brief="-", channels="-", holding_statement="-", is_drill=drill,
+        opened_at=opened, closed_at=opened + timedelta(hours=1) if closed else None,
+    )  # fmt: skip
+    for unit, minutes in zip(units, reached_after or [None] * len(units), strict=True):
+        CallOutUnit.objects.create(
+            call_out=call_out,
+            unit=unit,
+            reached_at=opened + timedelta(minutes=minutes) if minutes is not None else None,
+        )
+    return call_out
+
+
+def responses(response):
+    found = {row.spec.label: text for row, _query, _status, text in response.context["rows"]}
+    found["All shown"] = response.context["total_response"]
+    return found
+
+
+def test_the_response_column_shows_each_units_latest_call_out(as_hr, ready):
+    """Alpha: an old call-out (3 min) then a drill of Alpha (12 min) and Alpha One (20 min):
+    the roll-up took until both had their people, 20 min. Beta: a real call-out that closed
+    short. The hub's own people were never called. All shown: the latest, Beta's."""
+    _call_out([ready.alpha], days_ago=5, reached_after=[3])
+    _call_out([ready.alpha, ready.alpha_one], days_ago=2, reached_after=[12, 20], drill=True)
+    _call_out([ready.beta], days_ago=1)
+    response = as_hr.get(URL, {"unit": ready.hub.pk})
+    assert responses(response) == {
+        "Hub": "",
+        "Alpha": "20 min (drill)",
+        "Beta": "not reached",
+        "All shown": "not reached",
+    }
+    body = response.content.decode()
+    assert "20 min (drill)" in body
+    assert "Plan B call-outs" in body
+
+
+def test_a_call_out_under_way_and_one_unit_short(as_hr, ready):
+    """Alpha One reached in 4 min but Alpha never did: the Alpha row is not reached; an
+    open call-out of Beta is under way."""
+    _call_out([ready.alpha, ready.alpha_one], days_ago=2, reached_after=[None, 4])
+    _call_out([ready.beta], days_ago=0, closed=False)
+    found = responses(as_hr.get(URL, {"unit": ready.hub.pk}))
+    assert (found["Alpha"], found["Beta"]) == ("not reached", "under way")
+    found = responses(as_hr.get(URL, {"unit": ready.alpha.pk}))
+    assert found["Alpha One"] == "4 min"
+
+
+def test_the_response_is_as_of_the_reports_date(as_hr, ready):
+    """Looking back to 10 days ago, the call-out of 5 days ago is not there yet; the one of
+    40 days ago is."""
+    _call_out([ready.alpha], days_ago=40, reached_after=[9])
+    _call_out([ready.alpha], days_ago=5, reached_after=[3])
+    end = (timezone.now() - timezone.timedelta(days=10)).date().isoformat()
+    found = responses(as_hr.get(URL, {"unit": ready.hub.pk, "end": end}))
+    assert found["Alpha"] == "9 min"
+    found = responses(as_hr.get(URL, {"unit": ready.hub.pk}))
+    assert found["Alpha"] == "3 min"
+
+
+def test_the_export_has_the_response(as_hr, ready):
+    _call_out([ready.beta], days_ago=1, reached_after=[7], drill=True)
+    response = as_hr.get(URL, {"unit": ready.hub.pk, "format": "csv"})
+    text = (
+        b"".join(response.streaming_content).decode()
+        if response.streaming
+        else (response.content.decode())
+    )
+    assert '"Response"' in text
+    assert "7 min (drill)" in text

@@ -7,11 +7,13 @@ from demo.helpers import demo_guard
 from demo.seeds.advocacy import demo_advocacy_seed
 from demo.seeds.assessments import demo_assessments_seed
 from demo.seeds.cms import demo_cms_seed
+from demo.seeds.coaching import demo_coaching_seed
 from demo.seeds.cohorts import demo_cohorts_seed
 from demo.seeds.competencies import demo_competencies_seed, demo_history_seed
 from demo.seeds.courses import demo_courses_seed
 from demo.seeds.credentials import demo_credentials_seed
 from demo.seeds.people import ACCOUNTS, DEMO_PASSWORD, demo_people_seed
+from demo.seeds.planb import demo_planb_seed
 
 
 class Command(BaseCommand):
@@ -37,6 +39,8 @@ class Command(BaseCommand):
             ("cohorts", demo_cohorts_seed),
             ("practice assignments", demo_assessments_seed),
             ("advocacy roster", demo_advocacy_seed),
+            ("Plan B call-outs", demo_planb_seed),
+            ("coaching", demo_coaching_seed),
             ("credentials", demo_credentials_seed),
         ]
         for label, seed in steps:
