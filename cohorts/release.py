@@ -31,6 +31,7 @@ from types import MappingProxyType
 
 from django.db.models import OuterRef, Q, Subquery
 
+from core.pagecache import stamped
 from courses.models import CoursePage, LessonPage
 from courses.release import LessonLock, LessonRelease, LockReason
 from courses.selectors import course_lessons_map
@@ -103,11 +104,42 @@ def _release_of(
     )
 
 
+def cohort_schedules(
+    *, cohort_ids: list[int]
+) -> tuple[dict[int, list[Session]], dict[int, set[int]]]:
+    """Each cohort's sessions by start time, and the lessons each session covers (by
+    session id), in two queries, kept until the content stamp changes (writing a cohort,
+    a session or the lessons it covers changes it: see ``cohorts.apps``).
+
+    The schedule alone: what is open at a given moment is worked out from it at each
+    request, so a lesson opens at its session's start, not when a cache expires.
+    """
+    ids = sorted(set(cohort_ids))
+    return stamped(
+        f"cohorts:schedules:{','.join(map(str, ids))}", lambda: _read_schedules(ids)
+    )
+
+
+def _read_schedules(cohort_ids: list[int]):
+    sessions: dict[int, list[Session]] = {pk: [] for pk in cohort_ids}
+    for session in Session.objects.filter(cohort_id__in=cohort_ids).order_by(
+        "starts_at", "number", "pk"
+    ):
+        sessions[session.cohort_id].append(session)
+    covered: dict[int, set[int]] = {}
+    for session_id, lesson_id in Session.lessons.through.objects.filter(
+        session__cohort_id__in=cohort_ids
+    ).values_list("session_id", "lessonpage_id"):
+        covered.setdefault(session_id, set()).add(lesson_id)
+    return sessions, covered
+
+
 def cohort_releases(
     *, cohorts: Iterable[Cohort], now: datetime, courses: Iterable[CoursePage] | None = None
 ) -> dict[int, CohortRelease]:
     """What each cohort has released at ``now``, by cohort id, in three queries for any
-    number of cohorts (lessons, sessions, the lessons each session covers).
+    number of cohorts (lessons, sessions, the lessons each session covers), none while
+    they are in the cache (:func:`cohort_schedules`).
 
     Each cohort's course is read from ``cohort.course``; pass ``courses`` when they are
     already at hand and not loaded on the cohorts. This is the schedule alone: whether a
@@ -119,16 +151,7 @@ def cohort_releases(
     if courses is None:
         courses = {cohort.course.pk: cohort.course for cohort in cohorts}.values()
     lessons_map = course_lessons_map(courses=list(courses))
-    sessions: dict[int, list[Session]] = {cohort.pk: [] for cohort in cohorts}
-    for session in Session.objects.filter(cohort_id__in=list(sessions)).order_by(
-        "starts_at", "number", "pk"
-    ):
-        sessions[session.cohort_id].append(session)
-    covered: dict[int, set[int]] = {}
-    for session_id, lesson_id in Session.lessons.through.objects.filter(
-        session__cohort_id__in=list(sessions)
-    ).values_list("session_id", "lessonpage_id"):
-        covered.setdefault(session_id, set()).add(lesson_id)
+    sessions, covered = cohort_schedules(cohort_ids=[cohort.pk for cohort in cohorts])
     return {
         cohort.pk: _release_of(
             cohort,
