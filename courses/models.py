@@ -176,10 +176,14 @@ class LessonPage(Page):
         from .selectors import lesson_overview
 
         context = super().get_context(request, *args, **kwargs)
+        is_preview = getattr(request, "is_preview", False)
         context["overview"] = lesson_overview(
-            user=request.user, lesson=self, release=getattr(self, "_courses_release", None)
+            user=request.user,
+            lesson=self,
+            release=getattr(self, "_courses_release", None),
+            shared=not is_preview,
         )
-        context["is_preview"] = getattr(request, "is_preview", False)
+        context["is_preview"] = is_preview
         return context
 
     def serve(self, request, *args, **kwargs):

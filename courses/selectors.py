@@ -521,12 +521,51 @@ class LessonOverview:
         return None if self.next is None else self.lock_for(self.next)
 
 
+class RenderedBlock:
+    """A lesson's stream child whose HTML was rendered once for everybody: ``include_block``
+    gets the kept HTML, anything else asked of it is the child's own answer."""
+
+    def __init__(self, child, html: str):
+        self._child = child
+        self._html = html
+
+    def __getattr__(self, name):
+        return getattr(self._child, name)
+
+    def render_as_block(self, context=None):
+        return self._html
+
+
+# Blocks that show the person something of their own (their answers) are rendered for
+# each request; every other block looks the same to everybody.
+PERSONAL_BLOCKS = frozenset({"knowledge_check"})
+
+
+def lesson_body(*, lesson: LessonPage, shared: bool = True) -> list:
+    """The lesson's stream children, the ones that look the same to everybody already
+    rendered (:class:`RenderedBlock`), kept until the content stamp changes (publishing
+    the lesson changes it). ``shared=False`` (a preview of a draft) renders nothing ahead."""
+    children = list(lesson.body)
+    if not shared or lesson.pk is None:
+        return children
+    html = stamped(
+        f"courses:lesson-body:{lesson.pk}:{lesson.live_revision_id}",
+        lambda: {
+            child.id: str(child.render())
+            for child in children
+            if child.block_type not in PERSONAL_BLOCKS and child.id
+        },
+    )
+    return [RenderedBlock(child, html[child.id]) if child.id in html else child for child in children]
+
+
 def lesson_overview(
-    *, user, lesson: LessonPage, release: LessonRelease | None = None
+    *, user, lesson: LessonPage, release: LessonRelease | None = None, shared: bool = True
 ) -> LessonOverview:
     """Everything around a lesson's body: its course, neighbours, progress, check results,
     and which lessons of the course are open to the person (``release``: the course's
-    release for ``user``, when already at hand)."""
+    release for ``user``, when already at hand). ``shared=False`` for a draft's preview:
+    nothing of the body is taken from the cache."""
     course = lesson_course(lesson=lesson)
     progress = (
         course_progress_map(user=user, courses=[course])[course.pk]
@@ -535,7 +574,9 @@ def lesson_overview(
     )
     ids = [item.pk for item in progress.lessons]
     position = ids.index(lesson.pk) if lesson.pk in ids else None
-    attempts = latest_attempts(user=user, lesson=lesson)
+    body = lesson_body(lesson=lesson, shared=shared)
+    has_checks = any(child.block_type in PERSONAL_BLOCKS for child in body)
+    attempts = latest_attempts(user=user, lesson=lesson) if has_checks else {}
     if release is None and course is not None:
         release = lesson_release_for_course(user=user, course=course)
     return LessonOverview(
@@ -549,6 +590,6 @@ def lesson_overview(
             else None
         ),
         done=lesson.pk in progress.done_ids,
-        body=[(child, attempts.get(child.id)) for child in lesson.body],
+        body=[(child, attempts.get(child.id)) for child in body],
         release=release,
     )
