@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Submission
 from cms.selectors import policy_current
+from core.pagecache import stamped
 from competencies.levels import Level
 from competencies.models import Competency
 from people.models import BusinessUnit
@@ -91,6 +92,12 @@ class _Requirements:
 
 
 def _requirements() -> _Requirements:
+    """The tiers, their rules, the core competencies and the current policy, kept until
+    the content stamp changes (writing any of them changes it: see ``advocacy.apps``)."""
+    return stamped("advocacy:requirements", _read_requirements)
+
+
+def _read_requirements() -> _Requirements:
     tiers = list(
         RosterTier.objects.order_by("tier").prefetch_related(
             Prefetch(

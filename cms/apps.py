@@ -24,7 +24,7 @@ def _stamp_on_content_changes() -> None:
 
     from core.pagecache import content_changed, stamp_on_change
 
-    from .models import SiteSettings
+    from .models import PolicyVersion, SiteSettings
 
     stamp_on_change(
         Page,
@@ -33,6 +33,7 @@ def _stamp_on_content_changes() -> None:
         PageViewRestriction.groups.through,
         Site,
         SiteSettings,
+        PolicyVersion,
         get_image_model(),
     )
     for signal, name in (
