@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
-from django.db.models import OuterRef, Q, Subquery
 
 from core.pagecache import stamped
 from courses.models import CoursePage, LessonPage
@@ -164,28 +163,40 @@ def cohort_releases(
     }
 
 
+def running_cohorts(*, course_id: int) -> list[Cohort]:
+    """The course's published, not cancelled cohorts by start, kept until the content
+    stamp changes (writing a cohort changes it)."""
+    return stamped(
+        f"cohorts:running:{course_id}",
+        lambda: list(
+            Cohort.objects.filter(
+                course_id=course_id, is_published=True, cancelled_at__isnull=True
+            ).order_by("starts_at", "pk")
+        ),
+    )
+
+
 def lesson_release_for_person(*, user, course: CoursePage, now: datetime) -> LessonRelease | None:
     """The lessons of ``course`` open to ``user`` at ``now`` under the rules above, or None
     when the course is not run in cohorts (self-paced: cohorts have no say).
 
     Registered under ``courses.extensions.LESSON_RELEASE``; ``courses`` has already let
-    trainers and site admins through. One query for someone without a place or with a
-    completed one, four for someone in a running cohort.
+    trainers and site admins through. One query (the person's places) once the course's
+    cohorts and their schedules are in the cache.
     """
-    running = Cohort.objects.filter(course=course, is_published=True, cancelled_at__isnull=True)
-    status = Enrollment.objects.filter(cohort=OuterRef("pk"), user=user).values("status")[:1]
-    # The person's cohorts, or (for someone in none) any one, to tell whether there are any.
-    cohorts = list(
-        running.annotate(my_status=Subquery(status))
-        .filter(
-            Q(my_status__in=Enrollment.HOLDS_A_PLACE)
-            | Q(pk=Subquery(running.order_by("pk").values("pk")[:1]))
-        )
-        .order_by("starts_at", "pk")
-    )
+    cohorts = running_cohorts(course_id=course.pk)
     if not cohorts:
         return None
-    mine = [cohort for cohort in cohorts if cohort.my_status in Enrollment.HOLDS_A_PLACE]
+    places = dict(
+        Enrollment.objects.filter(
+            user=user,
+            cohort_id__in=[cohort.pk for cohort in cohorts],
+            status__in=Enrollment.HOLDS_A_PLACE,
+        ).values_list("cohort_id", "status")
+    )
+    mine = [cohort for cohort in cohorts if cohort.pk in places]
+    for cohort in mine:
+        cohort.my_status = places[cohort.pk]
     if not mine:
         return LessonRelease(default_lock=LessonLock(reason=LockReason.MEMBERS_ONLY))
     if any(cohort.my_status == Enrollment.Status.COMPLETED for cohort in mine):

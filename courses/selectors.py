@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import F, IntegerField, Max, Q, QuerySet, Value
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Left
 from django.utils import timezone
 from wagtail.blocks import StreamValue
@@ -476,9 +476,11 @@ def latest_attempts(*, user, lesson: LessonPage) -> dict[str, KnowledgeCheckAtte
     """The person's most recent attempt at each knowledge check of a lesson, by block id."""
     if not getattr(user, "is_authenticated", False) or lesson.pk is None:
         return {}
-    mine = KnowledgeCheckAttempt.objects.filter(user=user, lesson=lesson)
-    last_ids = mine.values("block_id").annotate(last=Max("pk")).values("last")
-    return {attempt.block_id: attempt for attempt in mine.filter(pk__in=last_ids)}
+    latest: dict[str, KnowledgeCheckAttempt] = {}
+    # Newest first: the first attempt seen for a check is its latest.
+    for attempt in KnowledgeCheckAttempt.objects.filter(user=user, lesson=lesson).order_by("-pk"):
+        latest.setdefault(attempt.block_id, attempt)
+    return latest
 
 
 @dataclass(frozen=True)
