@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Submission
 from cms.selectors import policy_current
-from core.pagecache import stamped
 from competencies.levels import Level
 from competencies.models import Competency
+from core.pagecache import stamped
 from people.models import BusinessUnit
 from people.selectors import unit_descendant_ids
 

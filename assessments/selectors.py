@@ -19,8 +19,8 @@ from django.utils.translation import gettext
 
 from cohorts.models import Cohort, Enrollment, Session
 from cohorts.release import cohort_schedules
-from core.pagecache import stamped
 from cohorts.selectors import user_runs_cohort
+from core.pagecache import stamped
 from people.roles import user_is_site_admin
 
 from .models import Assignment, AssignmentWindow, Submission

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
-
 from core.pagecache import stamped
 from courses.models import CoursePage, LessonPage
 from courses.release import LessonLock, LessonRelease, LockReason
@@ -114,9 +113,7 @@ def cohort_schedules(
     request, so a lesson opens at its session's start, not when a cache expires.
     """
     ids = sorted(set(cohort_ids))
-    return stamped(
-        f"cohorts:schedules:{','.join(map(str, ids))}", lambda: _read_schedules(ids)
-    )
+    return stamped(f"cohorts:schedules:{','.join(map(str, ids))}", lambda: _read_schedules(ids))
 
 
 def _read_schedules(cohort_ids: list[int]):

@@ -140,7 +140,8 @@ def standing_summary_for_user(*, user) -> StandingSummary:
     """How many competencies ``user`` holds at each level, and those above "not yet".
 
     Two queries: the number of competencies (kept until the content stamp changes), and
-    the person's standings with their competencies. ``held`` is ordered highest level first, then in framework order.
+    the person's standings with their competencies. ``held`` is ordered highest level
+    first, then in framework order.
     """
     total = stamped("competencies:count", Competency.objects.count)
     standings = (

@@ -22,11 +22,11 @@ class CoreConfig(AppConfig):
 
 
 def _stamp_after_migrate(using="default", **_kwargs) -> None:
+    import contextlib
+
     from django.db import DatabaseError
 
     from . import pagecache
 
-    try:
+    with contextlib.suppress(DatabaseError):  # migrating backwards past the stamp's table
         pagecache.content_changed()
-    except DatabaseError:  # migrating backwards past the stamp's table
-        pass

@@ -558,7 +558,9 @@ def lesson_body(*, lesson: LessonPage, shared: bool = True) -> list:
             if child.block_type not in PERSONAL_BLOCKS and child.id
         },
     )
-    return [RenderedBlock(child, html[child.id]) if child.id in html else child for child in children]
+    return [
+        RenderedBlock(child, html[child.id]) if child.id in html else child for child in children
+    ]
 
 
 def lesson_overview(
