@@ -14,8 +14,9 @@ from wagtail.models import Site
 
 from cms.models import SiteSettings
 from cohorts.models import Enrollment
+from core.models import ContentStamp
 from core.pagecache import HIT_HEADER, content_stamp
-from courses.models import LessonPage
+from courses.models import CoursePage, LessonPage
 from courses.services import lesson_complete
 from tests.conftest import require_service
 from tests.factories import (
@@ -281,3 +282,26 @@ def test_caching_works_on_a_real_redis(settings, course, catalogue, learner):
     Client().get(page.url)
     assert _hit(Client().get(page.url))
     _exercise(course, catalogue, learner)
+
+
+def test_site_settings_show_at_once(client, course, site_settings):
+    """A new company name shows in the footer of a kept visitor's page at once."""
+    page, _ = course
+    client.get(page.url)
+    assert _hit(client.get(page.url))
+    site_settings.company_name = "Northwind Rail"
+    site_settings.save()
+    assert "Northwind Rail" in _text(client.get(page.url))
+
+
+def test_a_change_made_by_another_process_shows_at_once(client, course):
+    """The stamp is read from the database, not from this process's cache: a publish in
+    another process (here: rows changed without this process hearing of it) shows on the
+    next request, whatever this process has kept."""
+    page, _ = course
+    client.get(page.url)
+    assert _hit(client.get(page.url))
+    CoursePage.objects.filter(pk=page.pk).update(title="Changed elsewhere")
+    assert "Changed elsewhere" not in _text(client.get(page.url))  # nobody said so yet
+    ContentStamp.objects.filter(pk=1).update(token="written-by-another-process")
+    assert "Changed elsewhere" in _text(client.get(page.url))
