@@ -208,8 +208,11 @@ def _visitor_key(request) -> str | None:
     return f"spoke:visitor-page:{stamp}:{scheme}:{request._get_raw_host()}:{request.path}"
 
 
-def _storable(response) -> bool:
+def _storable(request, response) -> bool:
     if not getattr(response, VISITOR_CACHEABLE_ATTR, False):
+        return False
+    # A page holding a CSRF token holds a secret of this visitor's: never for another.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
         return False
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
@@ -240,7 +243,7 @@ class VisitorPageCacheMiddleware:
             if entry is not _MISSING and entry is not None:
                 return _replay(entry)
         response = self.get_response(request)
-        if key is not None and _storable(response):
+        if key is not None and _storable(request, response):
             _cache_set(
                 key,
                 (response.status_code, list(response.items()), response.content),

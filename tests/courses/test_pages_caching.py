@@ -305,3 +305,23 @@ def test_a_change_made_by_another_process_shows_at_once(client, course):
     assert "Changed elsewhere" not in _text(client.get(page.url))  # nobody said so yet
     ContentStamp.objects.filter(pk=1).update(token="written-by-another-process")
     assert "Changed elsewhere" in _text(client.get(page.url))
+
+
+def test_a_page_holding_a_csrf_token_is_never_kept(rf):
+    """A page whose rendering asked for the visitor's CSRF token is not kept for others,
+    even when the visitor already had the cookie (no Set-Cookie to tell)."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from core.pagecache import VisitorPageCacheMiddleware, cache_for_visitors
+
+    def view(request):
+        from django.contrib.auth.models import AnonymousUser
+
+        request.user = AnonymousUser()
+        return cache_for_visitors(request, HttpResponse(f"token {get_token(request)}"))
+
+    middleware = VisitorPageCacheMiddleware(view)
+    for _ in range(2):
+        response = middleware(rf.get("/a-form/"))
+        assert not _hit(response)
