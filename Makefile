@@ -33,7 +33,7 @@ UV_VERSION := 0.13.9
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
 	--python-version 3.11 --no-header
 
-.PHONY: help install lock demo migrate seed run test test-e2e test-integration lint format \
+.PHONY: help install lock demo migrate seed run test test-e2e test-integration lint format bench-pages \
 	worker beat e2e-browser ci clean distclean
 
 help: ## Show this list
@@ -91,6 +91,19 @@ test-e2e: install ## Run only the browser tests (needs /usr/bin/chromium: make e
 
 test-integration: install ## Run only the tests with a real Redis and Celery worker
 	$(BIN)/pytest -m integration tests/integration $(ARGS)
+
+# The side-by-side page harness (docs/performance.md): outside the project, shared by the team.
+PERF ?= ../shared/perf
+PERF_ROUNDS ?= 4
+PERF_DURATION ?= 6s
+
+bench-pages: install ## Learner and visitor pages on the demo, side by side with bare Django and wagtail-lms (needs wrk)
+	@test -x "$(PERF)/side_by_side.sh" || { echo "No page harness at $(PERF): pass PERF=/path/to/shared/perf"; exit 1; }
+	@command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
+	@test -f /tmp/perf-wlms/peer.conf || bash "$(PERF)/wlms_prepare.sh"
+	bash "$(PERF)/spoke_prepare.sh" $(PY)
+	bash "$(PERF)/side_by_side.sh" -f /tmp/perf-wlms/peer.conf -f /tmp/perf-spoke/spoke.conf \
+		-r $(PERF_ROUNDS) -d $(PERF_DURATION)
 
 lint: install ## Check the code: ruff, djLint on the templates, the apps' layering (import-linter)
 	$(BIN)/ruff check .

@@ -9,4 +9,10 @@ class AdvocacyConfig(AppConfig):
 
     def ready(self) -> None:
         # Re-check the roster when what it depends on changes (see ``handlers``).
+        from core.pagecache import stamp_on_change
+
         from . import handlers  # noqa: F401
+        from .models import RosterRule, RosterTier
+
+        # The roster's requirements are kept per content stamp (advocacy.selectors).
+        stamp_on_change(RosterTier, RosterRule)

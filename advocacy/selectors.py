@@ -22,6 +22,7 @@ from cms.selectors import policy_current
 from competencies.levels import Level
 from competencies.models import Competency, CompetencyEvidence
 from competencies.selectors import level_reached
+from core.pagecache import stamped
 from people.models import BusinessUnit
 from people.selectors import unit_descendant_ids
 
@@ -130,6 +131,12 @@ class _Requirements:
 
 
 def _requirements() -> _Requirements:
+    """The tiers, their rules, the core competencies and the current policy, kept until
+    the content stamp changes (writing any of them changes it: see ``advocacy.apps``)."""
+    return stamped("advocacy:requirements", _read_requirements)
+
+
+def _read_requirements() -> _Requirements:
     tiers = list(
         RosterTier.objects.order_by("tier").prefetch_related(
             Prefetch(

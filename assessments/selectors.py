@@ -18,7 +18,9 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext
 
 from cohorts.models import Cohort, Enrollment, Session
+from cohorts.release import cohort_schedules
 from cohorts.selectors import user_runs_cohort
+from core.pagecache import stamped
 from people.roles import user_is_site_admin
 
 from .models import Assignment, AssignmentWindow, Submission
@@ -60,6 +62,24 @@ def _session_after(assignment: Assignment, sessions: list[Session], covers: dict
     return None
 
 
+def _assignments_and_windows(*, course_ids: list[int], cohort_ids: list[int]):
+    """The courses' assignments and the cohorts' own windows, kept until the content stamp
+    changes (writing either changes it: see ``assessments.apps``)."""
+
+    def read():
+        assignments: dict[int, list[Assignment]] = {}
+        for assignment in Assignment.objects.filter(course_id__in=course_ids).order_by("pk"):
+            assignments.setdefault(assignment.course_id, []).append(assignment)
+        custom = {
+            (window.cohort_id, window.assignment_id): window
+            for window in AssignmentWindow.objects.filter(cohort_id__in=cohort_ids)
+        }
+        return assignments, custom
+
+    key = f"{','.join(map(str, course_ids))}:{','.join(map(str, cohort_ids))}"
+    return stamped(f"assessments:assignments:{key}", read)
+
+
 def assignment_windows(*, cohorts: Iterable[Cohort]) -> dict[tuple[int, int], Window]:
     """Every assignment's window in each of ``cohorts``, keyed by (cohort id, assignment
     id), in four queries. Assignments whose session the cohort does not have are left out:
@@ -68,25 +88,12 @@ def assignment_windows(*, cohorts: Iterable[Cohort]) -> dict[tuple[int, int], Wi
     if not cohorts:
         return {}
     by_id = {cohort.pk: cohort for cohort in cohorts}
-    assignments: dict[int, list[Assignment]] = {}
-    for assignment in Assignment.objects.filter(
-        course_id__in={cohort.course_id for cohort in cohorts}
-    ).order_by("pk"):
-        assignments.setdefault(assignment.course_id, []).append(assignment)
+    assignments, custom = _assignments_and_windows(
+        course_ids=sorted({cohort.course_id for cohort in cohorts}), cohort_ids=sorted(by_id)
+    )
     if not assignments:  # courses without practice: nothing to schedule, no more queries
         return {}
-    sessions: dict[int, list[Session]] = {pk: [] for pk in by_id}
-    for session in Session.objects.filter(cohort_id__in=list(by_id)).order_by("starts_at", "pk"):
-        sessions[session.cohort_id].append(session)
-    covers: dict[int, set[int]] = {}
-    for session_id, lesson_id in Session.lessons.through.objects.filter(
-        session__cohort_id__in=list(by_id)
-    ).values_list("session_id", "lessonpage_id"):
-        covers.setdefault(session_id, set()).add(lesson_id)
-    custom = {
-        (window.cohort_id, window.assignment_id): window
-        for window in AssignmentWindow.objects.filter(cohort_id__in=list(by_id))
-    }
+    sessions, covers = cohort_schedules(cohort_ids=list(by_id))
     windows: dict[tuple[int, int], Window] = {}
     for cohort in cohorts:
         schedule = sessions[cohort.pk]

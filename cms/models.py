@@ -17,6 +17,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.pagecache import stamped
+
 from . import url_patterns
 from .blocks import PageStreamBlock
 from .extensions import POLICY_PAGE_SECTIONS
@@ -94,6 +96,14 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+    @classmethod
+    def for_site(cls, site):
+        """The site's settings, kept until the content stamp changes (saving them changes
+        it: see cms.apps)."""
+        if site is None:
+            return super().for_site(site)
+        return stamped(f"site-settings:{site.pk}", lambda: super(SiteSettings, cls).for_site(site))
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
-from django.db.models import OuterRef, Q, Subquery
-
+from core.pagecache import stamped
 from courses.models import CoursePage, LessonPage
 from courses.release import LessonLock, LessonRelease, LockReason
 from courses.selectors import course_lessons_map
@@ -103,11 +102,40 @@ def _release_of(
     )
 
 
+def cohort_schedules(
+    *, cohort_ids: list[int]
+) -> tuple[dict[int, list[Session]], dict[int, set[int]]]:
+    """Each cohort's sessions by start time, and the lessons each session covers (by
+    session id), in two queries, kept until the content stamp changes (writing a cohort,
+    a session or the lessons it covers changes it: see ``cohorts.apps``).
+
+    The schedule alone: what is open at a given moment is worked out from it at each
+    request, so a lesson opens at its session's start, not when a cache expires.
+    """
+    ids = sorted(set(cohort_ids))
+    return stamped(f"cohorts:schedules:{','.join(map(str, ids))}", lambda: _read_schedules(ids))
+
+
+def _read_schedules(cohort_ids: list[int]):
+    sessions: dict[int, list[Session]] = {pk: [] for pk in cohort_ids}
+    for session in Session.objects.filter(cohort_id__in=cohort_ids).order_by(
+        "starts_at", "number", "pk"
+    ):
+        sessions[session.cohort_id].append(session)
+    covered: dict[int, set[int]] = {}
+    for session_id, lesson_id in Session.lessons.through.objects.filter(
+        session__cohort_id__in=cohort_ids
+    ).values_list("session_id", "lessonpage_id"):
+        covered.setdefault(session_id, set()).add(lesson_id)
+    return sessions, covered
+
+
 def cohort_releases(
     *, cohorts: Iterable[Cohort], now: datetime, courses: Iterable[CoursePage] | None = None
 ) -> dict[int, CohortRelease]:
     """What each cohort has released at ``now``, by cohort id, in three queries for any
-    number of cohorts (lessons, sessions, the lessons each session covers).
+    number of cohorts (lessons, sessions, the lessons each session covers), none while
+    they are in the cache (:func:`cohort_schedules`).
 
     Each cohort's course is read from ``cohort.course``; pass ``courses`` when they are
     already at hand and not loaded on the cohorts. This is the schedule alone: whether a
@@ -119,16 +147,7 @@ def cohort_releases(
     if courses is None:
         courses = {cohort.course.pk: cohort.course for cohort in cohorts}.values()
     lessons_map = course_lessons_map(courses=list(courses))
-    sessions: dict[int, list[Session]] = {cohort.pk: [] for cohort in cohorts}
-    for session in Session.objects.filter(cohort_id__in=list(sessions)).order_by(
-        "starts_at", "number", "pk"
-    ):
-        sessions[session.cohort_id].append(session)
-    covered: dict[int, set[int]] = {}
-    for session_id, lesson_id in Session.lessons.through.objects.filter(
-        session__cohort_id__in=list(sessions)
-    ).values_list("session_id", "lessonpage_id"):
-        covered.setdefault(session_id, set()).add(lesson_id)
+    sessions, covered = cohort_schedules(cohort_ids=[cohort.pk for cohort in cohorts])
     return {
         cohort.pk: _release_of(
             cohort,
@@ -141,28 +160,40 @@ def cohort_releases(
     }
 
 
+def running_cohorts(*, course_id: int) -> list[Cohort]:
+    """The course's published, not cancelled cohorts by start, kept until the content
+    stamp changes (writing a cohort changes it)."""
+    return stamped(
+        f"cohorts:running:{course_id}",
+        lambda: list(
+            Cohort.objects.filter(
+                course_id=course_id, is_published=True, cancelled_at__isnull=True
+            ).order_by("starts_at", "pk")
+        ),
+    )
+
+
 def lesson_release_for_person(*, user, course: CoursePage, now: datetime) -> LessonRelease | None:
     """The lessons of ``course`` open to ``user`` at ``now`` under the rules above, or None
     when the course is not run in cohorts (self-paced: cohorts have no say).
 
     Registered under ``courses.extensions.LESSON_RELEASE``; ``courses`` has already let
-    trainers and site admins through. One query for someone without a place or with a
-    completed one, four for someone in a running cohort.
+    trainers and site admins through. One query (the person's places) once the course's
+    cohorts and their schedules are in the cache.
     """
-    running = Cohort.objects.filter(course=course, is_published=True, cancelled_at__isnull=True)
-    status = Enrollment.objects.filter(cohort=OuterRef("pk"), user=user).values("status")[:1]
-    # The person's cohorts, or (for someone in none) any one, to tell whether there are any.
-    cohorts = list(
-        running.annotate(my_status=Subquery(status))
-        .filter(
-            Q(my_status__in=Enrollment.HOLDS_A_PLACE)
-            | Q(pk=Subquery(running.order_by("pk").values("pk")[:1]))
-        )
-        .order_by("starts_at", "pk")
-    )
+    cohorts = running_cohorts(course_id=course.pk)
     if not cohorts:
         return None
-    mine = [cohort for cohort in cohorts if cohort.my_status in Enrollment.HOLDS_A_PLACE]
+    places = dict(
+        Enrollment.objects.filter(
+            user=user,
+            cohort_id__in=[cohort.pk for cohort in cohorts],
+            status__in=Enrollment.HOLDS_A_PLACE,
+        ).values_list("cohort_id", "status")
+    )
+    mine = [cohort for cohort in cohorts if cohort.pk in places]
+    for cohort in mine:
+        cohort.my_status = places[cohort.pk]
     if not mine:
         return LessonRelease(default_lock=LessonLock(reason=LockReason.MEMBERS_ONLY))
     if any(cohort.my_status == Enrollment.Status.COMPLETED for cohort in mine):

@@ -7,6 +7,8 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from core.pagecache import stamped
+
 from .levels import KNOWLEDGE_CHECK_CAP, LEVEL_DESCRIPTIONS, Level
 from .models import Competency, CompetencyEvidence, CompetencyStanding
 
@@ -147,10 +149,11 @@ class StandingSummary:
 def standing_summary_for_user(*, user) -> StandingSummary:
     """How many competencies ``user`` holds at each level, and those above "not yet".
 
-    Two queries: the number of competencies, and the person's standings with their
-    competencies. ``held`` is ordered highest level first, then in framework order.
+    Two queries: the number of competencies (kept until the content stamp changes), and
+    the person's standings with their competencies. ``held`` is ordered highest level
+    first, then in framework order.
     """
-    total = Competency.objects.count()
+    total = stamped("competencies:count", Competency.objects.count)
     standings = (
         CompetencyStanding.objects.filter(user=user, level__gt=Level.NOT_YET)
         .select_related("competency")

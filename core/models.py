@@ -58,3 +58,21 @@ class DeferredTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name}[{self.task_id}]"
+
+
+class ContentStamp(models.Model):
+    """One row whose token changes whenever something every visitor sees alike changes.
+
+    Cached pages, routes and outlines are keyed on the token (``core.pagecache``), so a
+    new token makes all of them misses at once, in every process, whatever the cache
+    backend: the row lives in the database that every process shares.
+    """
+
+    token = models.CharField(_("token"), max_length=32)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("content stamp")
+
+    def __str__(self) -> str:
+        return self.token

@@ -18,6 +18,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.pagecache import cache_for_visitors
+
 from .blocks import LessonStreamBlock
 
 
@@ -58,6 +60,14 @@ class CourseIndexPage(Page):
             query=filters.query,
         )
         return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if request.user.is_authenticated:  # shows the person's own progress
+            patch_cache_control(response, private=True)
+        else:  # the same for every visitor (filtered lists are not kept)
+            cache_for_visitors(request, response)
+        return response
 
 
 class CoursePage(Page):
@@ -129,6 +139,8 @@ class CoursePage(Page):
         response = super().serve(request, *args, **kwargs)
         if request.user.is_authenticated:  # shows the person's own progress
             patch_cache_control(response, private=True)
+        else:  # the same for every visitor
+            cache_for_visitors(request, response)
         return response
 
 
@@ -170,10 +182,14 @@ class LessonPage(Page):
         from .selectors import lesson_overview
 
         context = super().get_context(request, *args, **kwargs)
+        is_preview = getattr(request, "is_preview", False)
         context["overview"] = lesson_overview(
-            user=request.user, lesson=self, release=getattr(self, "_courses_release", None)
+            user=request.user,
+            lesson=self,
+            release=getattr(self, "_courses_release", None),
+            shared=not is_preview,
         )
-        context["is_preview"] = getattr(request, "is_preview", False)
+        context["is_preview"] = is_preview
         return context
 
     def serve(self, request, *args, **kwargs):

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Left
 from django.utils import timezone
 from wagtail.blocks import StreamValue
 from wagtail.models import Page
 
 from competencies.models import Competency
+from core.pagecache import stamped
 from people.roles import user_is_trainer
 
 from .extensions import COURSES_TAKEN, LESSON_RELEASE
@@ -83,12 +84,15 @@ def lessons_by_course() -> list[tuple[str, list[tuple[int, str]]]]:
 def lesson_course(*, lesson: LessonPage) -> CoursePage | None:
     """The course a lesson belongs to (live or not), read once per lesson object."""
     if not hasattr(lesson, "_courses_course"):
-        lesson._courses_course = (
-            CoursePage.objects.filter(path=_parent_path(lesson.path)).first()
-            if lesson.path
-            else None
-        )
+        lesson._courses_course = _course_at(_parent_path(lesson.path)) if lesson.path else None
     return lesson._courses_course
+
+
+def _course_at(path: str) -> CoursePage | None:
+    """The course at a tree path (live or not), kept until the content stamp changes."""
+    return stamped(
+        f"courses:course-at:{path}", lambda: CoursePage.objects.filter(path=path).first()
+    )
 
 
 def lesson_release_for_course(*, user, course: CoursePage, now=None) -> LessonRelease:
@@ -185,12 +189,23 @@ class CourseProgress:
 def course_lessons_map(
     *, courses: list[CoursePage], with_competencies: bool = False
 ) -> dict[int, list[LessonPage]]:
-    """The live lessons of each course, in tree order, in one query (two with competencies).
+    """The live lessons of each course, in tree order, in one query (two with competencies),
+    kept until the content stamp changes (publishing, moving or deleting a page changes it).
 
     Lesson bodies are not loaded: outlines need titles, minutes and addresses only.
     """
     if not courses:
         return {}
+    ids = ",".join(str(pk) for pk in sorted(course.pk for course in courses))
+    return stamped(
+        f"courses:lessons:{int(with_competencies)}:{ids}",
+        lambda: _course_lessons_map(courses=courses, with_competencies=with_competencies),
+    )
+
+
+def _course_lessons_map(
+    *, courses: list[CoursePage], with_competencies: bool
+) -> dict[int, list[LessonPage]]:
     by_path = {course.path: course.pk for course in courses}
     lessons = (
         _with_parent_path(LessonPage.objects.live())
@@ -206,13 +221,17 @@ def course_lessons_map(
     return outline
 
 
+_LESSON, _COURSE = 1, 2
+
+
 def course_progress_map(
     *,
     user,
     courses: list[CoursePage],
     lessons_map: dict[int, list[LessonPage]] | None = None,
 ) -> dict[int, CourseProgress]:
-    """Each course's progress for ``user``, in at most three queries for any number."""
+    """Each course's progress for ``user``, in at most two queries for any number (one
+    when the outlines are in the cache or given)."""
     if not courses:
         return {}
     if lessons_map is None:
@@ -220,17 +239,16 @@ def course_progress_map(
     done_ids: set[int] = set()
     completed_ids: set[int] = set()
     if getattr(user, "is_authenticated", False):
+        # Lessons done and courses completed, in one query: (kind, id) rows.
         prefix = _common_prefix(course.path for course in courses)
-        done_ids = set(
-            LessonCompletion.objects.filter(user=user, lesson__path__startswith=prefix).values_list(
-                "lesson_id", flat=True
-            )
-        )
-        completed_ids = set(
-            CourseCompletion.objects.filter(
-                user=user, course_id__in=[course.pk for course in courses]
-            ).values_list("course_id", flat=True)
-        )
+        done = LessonCompletion.objects.filter(
+            user=user, lesson__path__startswith=prefix
+        ).values_list(Value(_LESSON, output_field=IntegerField()), "lesson_id")
+        completed = CourseCompletion.objects.filter(
+            user=user, course_id__in=[course.pk for course in courses]
+        ).values_list(Value(_COURSE, output_field=IntegerField()), "course_id")
+        for kind, pk in done.union(completed, all=True):
+            (done_ids if kind == _LESSON else completed_ids).add(pk)
     return {
         course.pk: CourseProgress(
             lessons=lessons_map.get(course.pk, []),
@@ -242,7 +260,14 @@ def course_progress_map(
 
 
 def _competencies_of(course: CoursePage, lessons: list[LessonPage]) -> list[Competency]:
-    """What a course covers: its own competencies and those of its live lessons."""
+    """What a course covers: its own competencies and those of its live lessons; kept
+    until the content stamp changes (competencies change it too)."""
+    return stamped(
+        f"courses:competencies-of:{course.pk}", lambda: _read_competencies_of(course, lessons)
+    )
+
+
+def _read_competencies_of(course: CoursePage, lessons: list[LessonPage]) -> list[Competency]:
     found = {competency.pk: competency for competency in course.competencies.all()}
     for lesson in lessons:
         for competency in lesson.competencies.all():
@@ -353,7 +378,10 @@ def catalogue_cards(
 
 def catalogue_first() -> CourseIndexPage | None:
     """The site's course catalogue: the first live one in the tree."""
-    return CourseIndexPage.objects.live().order_by("path").first()
+    return stamped(
+        "courses:catalogue-first",
+        lambda: CourseIndexPage.objects.live().order_by("path").first(),
+    )
 
 
 # --- One course -----------------------------------------------------------------------
@@ -450,9 +478,11 @@ def latest_attempts(*, user, lesson: LessonPage) -> dict[str, KnowledgeCheckAtte
     """The person's most recent attempt at each knowledge check of a lesson, by block id."""
     if not getattr(user, "is_authenticated", False) or lesson.pk is None:
         return {}
-    mine = KnowledgeCheckAttempt.objects.filter(user=user, lesson=lesson)
-    last_ids = mine.values("block_id").annotate(last=Max("pk")).values("last")
-    return {attempt.block_id: attempt for attempt in mine.filter(pk__in=last_ids)}
+    latest: dict[str, KnowledgeCheckAttempt] = {}
+    # Newest first: the first attempt seen for a check is its latest.
+    for attempt in KnowledgeCheckAttempt.objects.filter(user=user, lesson=lesson).order_by("-pk"):
+        latest.setdefault(attempt.block_id, attempt)
+    return latest
 
 
 @dataclass(frozen=True)
@@ -495,12 +525,53 @@ class LessonOverview:
         return None if self.next is None else self.lock_for(self.next)
 
 
+class RenderedBlock:
+    """A lesson's stream child whose HTML was rendered once for everybody: ``include_block``
+    gets the kept HTML, anything else asked of it is the child's own answer."""
+
+    def __init__(self, child, html: str):
+        self._child = child
+        self._html = html
+
+    def __getattr__(self, name):
+        return getattr(self._child, name)
+
+    def render_as_block(self, context=None):
+        return self._html
+
+
+# Blocks that show the person something of their own (their answers) are rendered for
+# each request; every other block looks the same to everybody.
+PERSONAL_BLOCKS = frozenset({"knowledge_check"})
+
+
+def lesson_body(*, lesson: LessonPage, shared: bool = True) -> list:
+    """The lesson's stream children, the ones that look the same to everybody already
+    rendered (:class:`RenderedBlock`), kept until the content stamp changes (publishing
+    the lesson changes it). ``shared=False`` (a preview of a draft) renders nothing ahead."""
+    children = list(lesson.body)
+    if not shared or lesson.pk is None:
+        return children
+    html = stamped(
+        f"courses:lesson-body:{lesson.pk}:{lesson.live_revision_id}",
+        lambda: {
+            child.id: str(child.render())
+            for child in children
+            if child.block_type not in PERSONAL_BLOCKS and child.id
+        },
+    )
+    return [
+        RenderedBlock(child, html[child.id]) if child.id in html else child for child in children
+    ]
+
+
 def lesson_overview(
-    *, user, lesson: LessonPage, release: LessonRelease | None = None
+    *, user, lesson: LessonPage, release: LessonRelease | None = None, shared: bool = True
 ) -> LessonOverview:
     """Everything around a lesson's body: its course, neighbours, progress, check results,
     and which lessons of the course are open to the person (``release``: the course's
-    release for ``user``, when already at hand)."""
+    release for ``user``, when already at hand). ``shared=False`` for a draft's preview:
+    nothing of the body is taken from the cache."""
     course = lesson_course(lesson=lesson)
     progress = (
         course_progress_map(user=user, courses=[course])[course.pk]
@@ -509,7 +580,9 @@ def lesson_overview(
     )
     ids = [item.pk for item in progress.lessons]
     position = ids.index(lesson.pk) if lesson.pk in ids else None
-    attempts = latest_attempts(user=user, lesson=lesson)
+    body = lesson_body(lesson=lesson, shared=shared)
+    has_checks = any(child.block_type in PERSONAL_BLOCKS for child in body)
+    attempts = latest_attempts(user=user, lesson=lesson) if has_checks else {}
     if release is None and course is not None:
         release = lesson_release_for_course(user=user, course=course)
     return LessonOverview(
@@ -523,6 +596,6 @@ def lesson_overview(
             else None
         ),
         done=lesson.pk in progress.done_ids,
-        body=[(child, attempts.get(child.id)) for child in lesson.body],
+        body=[(child, attempts.get(child.id)) for child in body],
         release=release,
     )

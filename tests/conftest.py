@@ -92,6 +92,17 @@ def celery_sending_to(url: str, **conf):
         queue.broker_breaker.record_success()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the database goes back after each test, and
+    with it the content stamp that keys cached pages and outlines (core.pagecache), so a
+    value cached by one test must not answer in the next."""
+    from django.core.cache import cache
+
+    with contextlib.suppress(Exception):  # a cache that is down is as good as empty
+        cache.clear()
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -2,6 +2,9 @@
 
 from django import template
 from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from core.pagecache import stamped
 
 from ..selectors import catalogue_first, knowledge_check_rows
 
@@ -10,14 +13,21 @@ register = template.Library()
 _UNSET = object()
 
 
+def _catalogue_url(request) -> str:
+    index = catalogue_first()
+    return (index.get_url(request) or "") if index is not None else ""
+
+
 def request_catalogue_url(request) -> str:
-    """The address of the course catalogue, or "" when there is none; looked up once per
-    request however often a page asks."""
+    """The address of the course catalogue, or "" when there is none; kept until the
+    content stamp changes (per site: a catalogue of another site is a full address)."""
     cached = getattr(request, "_courses_catalogue_url", _UNSET) if request is not None else _UNSET
     if cached is not _UNSET:
         return cached
-    index = catalogue_first()
-    url = (index.get_url(request) or "") if index is not None else ""
+    url = stamped(
+        f"catalogue-url:{getattr(Site.find_for_request(request), 'pk', None)}",
+        lambda: _catalogue_url(request),
+    )
     if request is not None:
         request._courses_catalogue_url = url
     return url

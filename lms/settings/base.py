@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Visitors' pages kept whole (core/pagecache.py): a hit skips everything below.
+    "core.pagecache.VisitorPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,6 +93,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "people.middleware.StaffTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's site and page lookups from the stamped cache (cms/routing.py).
+    "cms.routing.CachedRoutingMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -137,7 +141,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for the stamped routes, outlines and visitors' pages of a whole site
+    # (core/pagecache.py); Django's default of 300 entries is a handful of pages.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
