@@ -305,7 +305,7 @@ def test_hr_summary_agrees_with_the_reports_themselves(client, hr, hr_world):
     client.force_login(hr)
     summary = _panel(client.get(URL), "reports-summary").context["summary"]
     page = client.get(reverse("reports:readiness"))
-    on_page = {row.spec.label: row.ready for row, _q, _t in page.context["rows"]}
+    on_page = {row.spec.label: row.ready for row, *_ in page.context["rows"]}
     assert {row.spec.label: row.ready for row in summary.readiness_rows} == on_page
 
 
