@@ -1,9 +1,20 @@
 """A person's roster places, acknowledgements and platform accounts in their download and
 at their erasure (see ``core.privacy``)."""
 
+from django.db.models import Q
+
 from core.privacy import ErasedPart, PersonalDataSection, covers, iso
 
-from .models import PlatformAccount, PolicyAcknowledgement, RosterEvent, RosterMembership
+from .models import (
+    CallOut,
+    CallOutResponder,
+    CoachFeedback,
+    CohortCoach,
+    PlatformAccount,
+    PolicyAcknowledgement,
+    RosterEvent,
+    RosterMembership,
+)
 
 MODELS = (
     "advocacy.PolicyAcknowledgement",
@@ -72,5 +83,81 @@ def personal_data_erase(*, user, pseudonym: str) -> ErasedPart:
             "roster places": memberships.count(),
             "roster events": RosterEvent.objects.filter(membership__user=user).count(),
             "policy acknowledgements": PolicyAcknowledgement.objects.filter(user=user).count(),
+        },
+    )
+
+
+# --- Plan B call-outs and coaching --------------------------------------------------------
+
+WORK_MODELS = (
+    "advocacy.CallOut",
+    "advocacy.CallOutResponder",
+    "advocacy.CohortCoach",
+    "advocacy.CoachFeedback",
+)
+
+
+@covers(*WORK_MODELS)
+def roster_work_export(*, user) -> list[PersonalDataSection]:
+    """The call-outs a person was called for and their answers, the call-outs they opened
+    or closed, the cohorts they coach, the feedback they gave as a coach and the coaches'
+    feedback on their own work."""
+
+    def feedback(item, *, about_me: bool) -> dict:
+        entry = {
+            "work": item.submission_id,
+            "feedback": item.text,
+            "given": iso(item.created_at),
+            "endorsed": iso(item.endorsed_at),
+        }
+        if about_me:
+            entry["coach"] = item.coach.display_name
+        return entry
+
+    called = CallOutResponder.objects.filter(user=user).select_related("call_out")
+    data = {
+        "plan_b_calls": [
+            {
+                "call_out": r.call_out.title,
+                "drill": r.call_out.is_drill,
+                "circle": r.circle,
+                "answer": r.answer,
+                "called": iso(r.called_at),
+                "answered": iso(r.answered_at),
+            }
+            for r in called
+        ],
+        "plan_b_call_outs_opened_or_closed": list(
+            CallOut.objects.filter(Q(opened_by=user) | Q(closed_by=user)).values_list(
+                "title", flat=True
+            )
+        ),
+        "cohorts_you_coach": list(
+            CohortCoach.objects.filter(coach=user).values_list("cohort__name", flat=True)
+        ),
+        "coaching_feedback_you_gave": [
+            feedback(item, about_me=False) for item in CoachFeedback.objects.filter(coach=user)
+        ],
+        "coaching_feedback_on_your_work": [
+            feedback(item, about_me=True)
+            for item in CoachFeedback.objects.filter(submission__user=user).select_related("coach")
+        ],
+    }
+    return [PersonalDataSection(name="plan-b-and-coaching", data=data)]
+
+
+@covers(*WORK_MODELS)
+def roster_work_erase(*, user, pseudonym: str) -> ErasedPart:
+    """Coaches' words about the person's work go (as a trainer's feedback does); their
+    answers to call-outs, the call-outs they ran and their coaching stay under the
+    pseudonym, for the readiness report's response times and the coaching evidence."""
+    words = CoachFeedback.objects.filter(submission__user=user).exclude(text="").update(text="")
+    return ErasedPart(
+        name="plan-b-and-coaching",
+        deleted={"coaches' feedback on their work": words} if words else {},
+        kept={
+            "call-out answers": CallOutResponder.objects.filter(user=user).count(),
+            "cohorts coached": CohortCoach.objects.filter(coach=user).count(),
+            "coaching feedback given": CoachFeedback.objects.filter(coach=user).count(),
         },
     )

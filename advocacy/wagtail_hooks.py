@@ -31,6 +31,8 @@ COHORT_ADMIN_LINKS.register(panels.cohort_coaches_admin_link)
 
 PERSONAL_DATA_EXPORTERS.register(privacy.personal_data_export)
 PERSONAL_DATA_ERASERS.register(privacy.personal_data_erase)
+PERSONAL_DATA_EXPORTERS.register(privacy.roster_work_export)
+PERSONAL_DATA_ERASERS.register(privacy.roster_work_erase)
 
 
 @hooks.register("register_log_actions")
