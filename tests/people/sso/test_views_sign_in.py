@@ -188,7 +188,7 @@ def test_the_log_in_page_reads_a_fixed_number_of_queries(
     client.get(LOGIN)  # the site's settings row and the caches, made on the first view
     with django_assert_max_num_queries(8):  # the apps twice: the form and its CSP
         assert client.get(LOGIN).status_code == HTTPStatus.OK
-    with django_assert_max_num_queries(10):  # the apps, the provider's, the session
+    with django_assert_max_num_queries(11):  # the stamp, the apps, the provider's, the session
         assert client.post(START, {"email": "ana@org7.example"}).status_code == HTTPStatus.FOUND
 
 
