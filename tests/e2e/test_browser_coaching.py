@@ -44,7 +44,7 @@ def test_coaching_from_asking_to_endorsing(live_server, trainer, password, new_p
     first = world.assignment.criteria.order_by("sort_order", "pk").first()
     coach.get_by_label(first.description).check()
     coach.get_by_role("button", name="Give feedback").click()
-    expect(coach.get_by_text("Say something the learner can act on.")).to_be_visible()
+    expect(coach.get_by_role("link", name="Say something the learner can act on.")).to_be_visible()
     expect(coach.get_by_label(first.description)).to_be_checked()
     coach.get_by_label("Your feedback").fill("Warm and quick. Say when the next update comes.")
     coach.get_by_role("button", name="Give feedback").click()

@@ -51,7 +51,9 @@ def test_a_drill_from_opening_to_closing(
     leo.get_by_label("Crisis playbook").fill("https://intranet.example/playbook")
     leo.get_by_role("button", name="Call people now").click()
     # Delta has nobody ready: said before anything is sent, and nothing typed is lost.
-    expect(leo.get_by_text("Nobody is ready for a bad day in Delta")).to_be_visible()
+    expect(
+        leo.get_by_role("link", name=re.compile("^Nobody is ready for a bad day in Delta"))
+    ).to_be_visible()
     expect(leo.get_by_label("What happened")).to_have_value("Trains stuck near Utrecht")
     assert not CallOut.objects.exists()
     leo.get_by_label("Delta: 0 ready of 0").uncheck()
