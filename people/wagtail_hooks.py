@@ -5,7 +5,7 @@ and the names of the SCIM actions in Wagtail's action log.
 """
 
 from django.urls import include, path, reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
@@ -19,8 +19,9 @@ from . import admin_urls, panels, privacy
 from .admin_import import PeopleImportView
 from .admin_views import PersonEraseView, SiteAdminMenuItem, erase_button
 from .audit import PEOPLE_AUDIT_ACTIONS
-from .models import BusinessUnit
+from .models import BusinessUnit, User
 from .roles import user_is_site_admin
+from .services import deactivate_person, reactivate_person
 
 DASHBOARD_PANELS.register(panels.next_steps_panel)
 DASHBOARD_PANELS.register(panels.team_panel)
@@ -145,3 +146,24 @@ def register_people_import_menu_item():
         icon_name="group",
         order=610,
     )
+
+
+@hooks.register("before_bulk_action")
+def bulk_active_state_through_the_service(request, action_type, objects, action):
+    """Wagtail's bulk "Set active state" writes ``is_active`` with one UPDATE, which would
+    skip what leaving means (places to the waitlist, the roster's history, the reports'
+    date). People switched off or on in bulk go through the same services as one by one;
+    Wagtail's UPDATE that follows changes nothing more."""
+    if action_type != "set_active_state" or getattr(action, "model", None) is not User:
+        return None
+    active = action.cleaned_form.cleaned_data["mark_as_active"]
+    for person in objects:
+        if person.pk == request.user.pk:
+            continue  # Wagtail refuses to switch off the person doing it
+        if active:
+            reactivate_person(person, by=request.user)
+        else:
+            deactivate_person(
+                person, reason=gettext("switched off in the admin (bulk)"), by=request.user
+            )
+    return None

@@ -222,3 +222,33 @@ def test_the_token_list_runs_a_fixed_number_of_queries(
         scim_token_create(name=f"More {number}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert "More 17" in client.get(url).content.decode()
+
+
+def test_wagtails_bulk_switch_off_has_every_effect_of_leaving(
+    client, site_admin, learner, django_capture_on_commit_callbacks
+):
+    """Wagtail's bulk "Set active state" goes through the same service: the place goes,
+    the date is kept for the reports; switching on again restores sign-in only."""
+    enrollment = EnrollmentFactory(user=learner)
+    other = UserFactory()
+    client.force_login(site_admin)
+    url = reverse("wagtail_bulk_action", args=["people", "user", "set_active_state"])
+    query = f"?id={learner.pk}&id={other.pk}&id={site_admin.pk}"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url + query, {"mark_as_active": "False"})
+    assert response.status_code == HTTPStatus.FOUND
+    learner.refresh_from_db()
+    assert not learner.is_active
+    assert learner.deactivated_at is not None
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.WITHDRAWN
+    assert not User.objects.get(pk=other.pk).is_active
+    site_admin.refresh_from_db()
+    assert site_admin.is_active  # nobody switches themselves off
+
+    client.post(url + f"?id={learner.pk}", {"mark_as_active": "True"})
+    learner.refresh_from_db()
+    assert learner.is_active
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.WITHDRAWN
