@@ -9,4 +9,5 @@ class AdvocacyConfig(AppConfig):
 
     def ready(self) -> None:
         # Re-check the roster when what it depends on changes (see ``handlers``).
-        from . import handlers  # noqa: F401
+        # Links for a post for advocates when Wagtail publishes it (see ``signals``).
+        from . import handlers, signals  # noqa: F401
