@@ -106,7 +106,8 @@ def test_the_kit_shows_share_links_with_the_tracking_code(world, client):
     assert f"/s/{code}/" in response.text  # the plain, selectable link
     assert f"%2Fs%2F{code}%2F" in response.text  # inside LinkedIn's share address
     assert code_of(world["post"], world["bob"]) not in response.text
-    assert "share-kit.js" in response.text and "<script>" not in response.text
+    assert "share-kit.js" in response.text
+    assert "<script>" not in response.text
 
 
 def test_expired_and_unpublished_posts_leave_the_kit(world, client):
@@ -184,7 +185,8 @@ def test_an_unpublished_post_sends_home_uncounted_and_a_deleted_one_is_gone(worl
     code = code_of(world["post"], world["ann"])
     world["post"].unpublish()
     response = follow(client, code)
-    assert response.status_code == HTTPStatus.FOUND and response["Location"] == "/"
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/"
     assert clicks(world["post"]) == 0
     world["post"].delete()
     assert follow(client, code).status_code == HTTPStatus.NOT_FOUND
@@ -236,19 +238,20 @@ def test_the_hub_sees_counts_per_post_and_unit_and_names_only_by_choice(world, c
     client.force_login(hr)
     response = client.get(HUB)
     rows = response.context["rows"]
-    assert rows[0].total == 3 and rows[0].advocates == 2
+    assert rows[0].total == 3
+    assert rows[0].advocates == 2
     assert rows[0].units == [("North", 2), ("South", 1)]
     assert rows[0].named == []
-    assert "Ann" not in response.text and "Bob" not in response.text
+    assert "Ann" not in response.text
+    assert "Bob" not in response.text
     # Ann chooses to show her name.
     client.force_login(world["ann"])
     client.post(reverse("advocacy:share_kit_name"), {"show_name": "1"})
     assert SharingChoice.objects.get(user=world["ann"]).show_name
     client.force_login(hr)
     response = client.get(HUB)
-    assert response.context["rows"][0].named == [
-        (world["ann"].display_name, 2)
-    ] or response.context["rows"][0].named == [(f"Ann {world['ann'].last_name}".strip(), 2)]
+    assert response.context["rows"][0].named == [(f"Ann {world['ann'].last_name}", 2)]
+    assert "Ann" in response.text
     assert "Bob" not in response.text
 
 
