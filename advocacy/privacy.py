@@ -1,9 +1,15 @@
 """A person's roster places, acknowledgements and platform accounts in their download and
 at their erasure (see ``core.privacy``)."""
 
+from django.db.models import Q
+
 from core.privacy import ErasedPart, PersonalDataSection, covers, iso
 
 from .models import (
+    CallOut,
+    CallOutResponder,
+    CoachFeedback,
+    CohortCoach,
     PlatformAccount,
     PolicyAcknowledgement,
     RosterEvent,
@@ -20,6 +26,10 @@ MODELS = (
     "advocacy.RosterEvent",
     "advocacy.ShareLink",
     "advocacy.SharingChoice",
+    "advocacy.CallOut",
+    "advocacy.CallOutResponder",
+    "advocacy.CohortCoach",
+    "advocacy.CoachFeedback",
 )
 
 
@@ -73,6 +83,33 @@ def personal_data_export(*, user) -> list[PersonalDataSection]:
             .prefetch_related("clicks")
         ],
         "show_name_with_clicks": SharingChoice.objects.filter(user=user, show_name=True).exists(),
+        "plan_b_calls": [
+            {
+                "call_out": r.call_out.title,
+                "drill": r.call_out.is_drill,
+                "called": iso(r.called_at),
+                "answer": r.answer,
+                "answered": iso(r.answered_at),
+            }
+            for r in CallOutResponder.objects.filter(user=user).select_related("call_out")
+        ],
+        "plan_b_opened_or_closed": [
+            {"call_out": c.title, "opened": iso(c.opened_at), "closed": iso(c.closed_at)}
+            for c in CallOut.objects.filter(Q(opened_by=user) | Q(closed_by=user))
+        ],
+        "cohorts_coached": [
+            {"cohort": c.cohort.name, "asked": iso(c.appointed_at)}
+            for c in CohortCoach.objects.filter(coach=user).select_related("cohort")
+        ],
+        "coaching_feedback_given": [
+            {
+                "work": f.submission_id,
+                "feedback": f.text,
+                "given": iso(f.created_at),
+                "endorsed": iso(f.endorsed_at),
+            }
+            for f in CoachFeedback.objects.filter(coach=user)
+        ],
     }
     return [PersonalDataSection(name="advocacy", data=data)]
 
@@ -105,5 +142,11 @@ def personal_data_erase(*, user, pseudonym: str) -> ErasedPart:
             "roster places": memberships.count(),
             "roster events": RosterEvent.objects.filter(membership__user=user).count(),
             "policy acknowledgements": PolicyAcknowledgement.objects.filter(user=user).count(),
+            # Plan B answers and call-outs feed the readiness report; coaching is evidence
+            # in learners' and the coach's records: they stay, under the pseudonym.
+            "Plan B answers": CallOutResponder.objects.filter(user=user).count(),
+            "Plan B call-outs opened": CallOut.objects.filter(opened_by=user).count(),
+            "cohorts coached": CohortCoach.objects.filter(coach=user).count(),
+            "coaching feedback": CoachFeedback.objects.filter(coach=user).count(),
         },
     )
