@@ -97,6 +97,17 @@ def test_joining_the_roster_makes_links_for_live_posts(world, django_capture_on_
     assert sharing.share_links_for_person(user_id=dan.pk, now=timezone.now()) == 0
 
 
+def test_the_membership_event_makes_links_only_for_people_on_the_roster(world):
+    from advocacy import handlers
+
+    eve = RosterMembershipFactory().user
+    handlers.membership_changed(user_id=eve.pk, status="paused", previous_status="active")
+    assert ShareLink.objects.filter(advocate=eve).count() == 1
+    left = RosterMembershipFactory(status=RosterMembership.Status.DECLINED).user
+    handlers.membership_changed(user_id=left.pk, status="declined", previous_status="eligible")
+    assert not ShareLink.objects.filter(advocate=left).exists()
+
+
 def test_the_kit_shows_share_links_with_the_tracking_code(world, client):
     client.force_login(world["ann"])
     response = client.get(KIT)
