@@ -335,3 +335,49 @@ def test_the_advocate_s_links_are_in_their_copy_and_go_at_erasure(world, client)
     assert not ShareLink.objects.filter(advocate=world["ann"]).exists()
     assert not SharingChoice.objects.filter(user=world["ann"]).exists()
     assert ShareLink.objects.filter(advocate=world["bob"]).exists()
+
+
+def _admin_post_data(**changes):
+    data = {
+        "title": "Strike is over",
+        "slug": "strike-over",
+        "text": "Trains run as usual again.",
+        "link": "https://example.com/strike",
+        "platforms": [Platform.objects.get(slug="linkedin").pk],
+        "expires_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%d %H:%M"),
+        "suggestions-TOTAL_FORMS": "0",
+        "suggestions-INITIAL_FORMS": "0",
+        "suggestions-MIN_NUM_FORMS": "0",
+        "suggestions-MAX_NUM_FORMS": "1000",
+        "action-publish": "action-publish",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_lead_publishes_a_post_in_the_admin(db, client, lead, django_capture_on_commit_callbacks):
+    ann = RosterMembershipFactory().user
+    client.force_login(lead)
+    home = HomePage.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/pages/add/advocacy/sharepostpage/{home.pk}/", _admin_post_data()
+        )
+    assert response.status_code == HTTPStatus.FOUND, response.context["form"].errors
+    post = SharePostPage.objects.get(slug="strike-over")
+    assert post.live
+    assert ShareLink.objects.filter(post=post, advocate=ann).exists()
+    assert [m.to for m in mail.outbox if "A new post to share" in m.subject] == [[ann.email]]
+
+
+def test_a_link_that_is_not_https_is_refused_and_nothing_typed_is_lost(db, client, lead):
+    client.force_login(lead)
+    home = HomePage.objects.get()
+    response = client.post(
+        f"/admin/pages/add/advocacy/sharepostpage/{home.pk}/",
+        _admin_post_data(link="javascript:alert(1)"),
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "link" in response.context["form"].errors
+    assert "Trains run as usual again." in response.text
+    assert not SharePostPage.objects.exists()
