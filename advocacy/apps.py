@@ -11,7 +11,8 @@ class AdvocacyConfig(AppConfig):
         # Re-check the roster when what it depends on changes (see ``handlers``).
         from core.pagecache import stamp_on_change
 
-        from . import handlers  # noqa: F401
+        # Links for a post for advocates when Wagtail publishes it (see ``signals``).
+        from . import handlers, signals  # noqa: F401
         from .models import RosterRule, RosterTier
 
         # The roster's requirements are kept per content stamp (advocacy.selectors).

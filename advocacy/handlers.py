@@ -7,13 +7,17 @@ growing old, lapses older than 90 days) and anything missed is the nightly
 ``roster_sync_all``; a lead editing the tier rules runs it at once (``admin_rules``).
 """
 
+from django.utils import timezone
+
 from cms.events import POLICY_VERSION_PUBLISHED
 from competencies.events import STANDING_CHANGED
 from core.events import event_handler, once_per_commit
 from people.events import PERSON_DEACTIVATED, UNIT_OR_ACTIVE_CHANGED
 
-from .events import POLICY_ACKNOWLEDGED
+from .events import MEMBERSHIP_CHANGED, POLICY_ACKNOWLEDGED
+from .models import RosterMembership
 from .services import membership_end_for_leaver
+from .sharing import share_links_for_person
 from .tasks import membership_sync_task, policy_version_started_task
 
 
@@ -54,3 +58,10 @@ def person_deactivated(*, user_id: int, reason: str, at, **payload) -> None:
 def policy_version_published(*, version_id: int, **payload) -> None:
     """A new policy version: everyone on the roster acknowledges it again."""
     policy_version_started_task.delay(version_id)
+
+
+@event_handler(MEMBERSHIP_CHANGED)
+def membership_changed(*, user_id: int, status: str, **payload) -> None:
+    """Someone joined or came back: their links for the posts live now (sharing kit)."""
+    if status in RosterMembership.ON_ROSTER:
+        share_links_for_person(user_id=user_id, now=timezone.now())

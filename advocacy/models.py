@@ -8,15 +8,17 @@ version of the social media policy and passed its understanding check;
 :class:`PlatformAccount` is where a person is on social platforms (their inventory).
 """
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.models import Orderable
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.models import Orderable, Page
 
 from competencies.levels import Level
 from core.models import TimeStampedModel
@@ -537,3 +539,162 @@ class CoachFeedback(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.coach} on {self.submission_id}"
+
+
+# --- The sharing kit -----------------------------------------------------------------------
+
+
+def validate_https(value: str) -> None:
+    """The target of a shared post: an https address, nothing else (no redirect elsewhere)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme != "https" or not parts.hostname or parts.username:
+        raise ValidationError(_("Use an https address."))
+
+
+class SharePostPage(Page):
+    """A post the hub offers advocates to share: suggested words (one default, and one per
+    platform where it should differ), an image, the https page it points to, the platforms
+    it suits and when it stops being offered. Only HR, advocacy leads and site admins write
+    them (``wagtail_hooks``). Advocates share Spoke's own short link (``ShareLink``), which
+    counts the click and sends the reader on to ``link``."""
+
+    text = models.TextField(
+        _("suggested text"),
+        max_length=1000,
+        help_text=_("The words to start from, plain text; advocates adapt them."),
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("image"),
+    )
+    link = models.URLField(
+        _("link"),
+        max_length=500,
+        validators=[validate_https],
+        help_text=_("The https page the post points to."),
+    )
+    platforms = ParentalManyToManyField(
+        "cms.Platform", related_name="+", verbose_name=_("suits"), blank=False
+    )
+    expires_at = models.DateTimeField(
+        _("offered until"), help_text=_("After this, the post leaves the kit.")
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("text"),
+        InlinePanel("suggestions", label=_("Text for one platform"), heading=_("Per platform")),
+        FieldPanel("image"),
+        FieldPanel("link"),
+        FieldPanel("platforms", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("expires_at"),
+    ]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("post for advocates")
+        verbose_name_plural = _("posts for advocates")
+
+    def serve(self, request, *args, **kwargs):
+        # Posts are read in the kit (/roster/share/), never as public pages.
+        from django.http import Http404
+
+        raise Http404
+
+    def text_for(self, platform_id: int) -> str:
+        for suggestion in self.suggestions.all():
+            if suggestion.platform_id == platform_id:
+                return suggestion.text
+        return self.text
+
+
+class ShareSuggestion(Orderable):
+    """The words suggested for one platform, when they should differ from the default."""
+
+    page = ParentalKey(SharePostPage, on_delete=models.CASCADE, related_name="suggestions")
+    platform = models.ForeignKey(
+        "cms.Platform", on_delete=models.CASCADE, related_name="+", verbose_name=_("platform")
+    )
+    text = models.TextField(_("text"), max_length=1000)
+
+    panels = [FieldPanel("platform"), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("text for one platform")
+
+
+class ShareLink(models.Model):
+    """One advocate's tracked link for one post: ``/s/<code>/``. Rows are made when the post
+    is published (for everyone then on the roster) and when someone joins the roster (for
+    the live posts), never when a page is read."""
+
+    post = models.ForeignKey(
+        SharePostPage, on_delete=models.CASCADE, related_name="share_links", verbose_name=_("post")
+    )
+    advocate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="share_links",
+        verbose_name=_("advocate"),
+    )
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "advocate"], name="advocacy_sharelink_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ShareClick(models.Model):
+    """How many readers followed one link on one day (once per reader and hour)."""
+
+    link = models.ForeignKey(
+        ShareLink, on_delete=models.CASCADE, related_name="clicks", verbose_name=_("link")
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("clicks"), default=0)
+
+    class Meta:
+        verbose_name = _("clicks on a share link")
+        verbose_name_plural = _("clicks on share links")
+        constraints = [
+            models.UniqueConstraint(fields=["link", "day"], name="advocacy_shareclick_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link} · {self.day}: {self.count}"
+
+
+class SharingChoice(models.Model):
+    """An advocate's choice to let the hub see their name beside their clicks (otherwise
+    the hub sees counts per post and per unit only)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sharing_choice",
+        verbose_name=_("person"),
+    )
+    show_name = models.BooleanField(_("show my name with my clicks"), default=False)
+
+    class Meta:
+        verbose_name = _("sharing choice")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.show_name}"

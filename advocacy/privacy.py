@@ -14,6 +14,9 @@ from .models import (
     PolicyAcknowledgement,
     RosterEvent,
     RosterMembership,
+    ShareClick,
+    ShareLink,
+    SharingChoice,
 )
 
 MODELS = (
@@ -21,12 +24,15 @@ MODELS = (
     "advocacy.PlatformAccount",
     "advocacy.RosterMembership",
     "advocacy.RosterEvent",
+    "advocacy.ShareLink",
+    "advocacy.SharingChoice",
 )
 
 
 @covers(*MODELS)
 def personal_data_export(*, user) -> list[PersonalDataSection]:
-    """Roster places with their whole history, policy acknowledgements, social handles."""
+    """Roster places with their whole history, policy acknowledgements, social handles,
+    share links with their clicks and the choice to be named with them."""
     events: dict[int, list] = {}
     for event in (
         RosterEvent.objects.filter(membership__user=user).select_related("by").order_by("at", "pk")
@@ -62,6 +68,18 @@ def personal_data_export(*, user) -> list[PersonalDataSection]:
             {"platform": a.platform.name, "handle": a.handle, "added": iso(a.created_at)}
             for a in PlatformAccount.objects.filter(user=user).select_related("platform")
         ],
+        "share_links": [
+            {
+                "post": link.post.title,
+                "code": link.code,
+                "created": iso(link.created_at),
+                "clicks": sum(click.count for click in link.clicks.all()),
+            }
+            for link in ShareLink.objects.filter(advocate=user)
+            .select_related("post")
+            .prefetch_related("clicks")
+        ],
+        "show_name_with_clicks": SharingChoice.objects.filter(user=user, show_name=True).exists(),
     }
     return [PersonalDataSection(name="advocacy", data=data)]
 
@@ -71,6 +89,11 @@ def personal_data_erase(*, user, pseudonym: str) -> ErasedPart:
     """Social handles go, and so do the reasons written about the person; roster places,
     their history of statuses and the acknowledgements stay for the figures."""
     handles = PlatformAccount.objects.filter(user=user).delete()[0]
+    # Share links go (an old share then ends in a 404); their clicks move to nobody, so the
+    # figures per post lose them: counts are not worth keeping a code tied to the person.
+    clicks = ShareClick.objects.filter(link__advocate=user).delete()[0]
+    links = ShareLink.objects.filter(advocate=user).delete()[0]
+    choices = SharingChoice.objects.filter(user=user).delete()[0]
     memberships = RosterMembership.objects.filter(user=user)
     reasons = memberships.exclude(reason="").update(reason="")
     reasons += (
@@ -78,7 +101,13 @@ def personal_data_erase(*, user, pseudonym: str) -> ErasedPart:
     )
     return ErasedPart(
         name="advocacy",
-        deleted={"social handles": handles, "roster reasons": reasons},
+        deleted={
+            "social handles": handles,
+            "roster reasons": reasons,
+            "share links": links,
+            "share click counts": clicks,
+            "sharing choices": choices,
+        },
         kept={
             "roster places": memberships.count(),
             "roster events": RosterEvent.objects.filter(membership__user=user).count(),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_sharing
 
 urlpatterns: list = [
     # The roster, for advocacy leads, HR and site admins (HR read only).
@@ -20,6 +20,10 @@ urlpatterns: list = [
     path("me/<slug:tier>/pause/", views.pause, name="pause"),
     path("me/<slug:tier>/resume/", views.resume, name="resume"),
     path("me/<slug:tier>/leave/", views.leave, name="leave"),
+    # The sharing kit: advocates' posts to share, the hub's counts.
+    path("share/", views_sharing.kit, name="share_kit"),
+    path("share/name/", views_sharing.kit_name, name="share_kit_name"),
+    path("sharing/", views_sharing.hub, name="share_hub"),
     # Where I am online.
     path("platforms/", views.platform_list, name="platforms"),
     path("platforms/add/", views.platform_add, name="platform_add"),

@@ -4,6 +4,7 @@ policy page section, the coaches' feedback beside practice work and the link to 
 cohort's coaches (``panels``).
 """
 
+from django.core.exceptions import PermissionDenied
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -14,11 +15,13 @@ from cohorts.extensions import COHORT_ADMIN_LINKS
 from core.audit import audit_actions_register
 from core.dashboard import DASHBOARD_PANELS
 from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
+from people import roles
 
 from . import panels, privacy
 from .admin_rules import RosterTierPermissionPolicy, RosterTierViewSet
 from .audit import AUDIT_ACTIONS
-from .models import RosterTier
+from .models import RosterTier, SharePostPage
+from .sharing import user_may_run_kit
 
 register_permission_policy(RosterTier, RosterTierPermissionPolicy(RosterTier))
 register_snippet(RosterTierViewSet)
@@ -38,3 +41,34 @@ PERSONAL_DATA_ERASERS.register(privacy.roster_work_erase)
 @hooks.register("register_log_actions")
 def register_advocacy_audit_actions(actions):
     audit_actions_register(actions, *AUDIT_ACTIONS)
+
+
+# --- Who writes posts for advocates ------------------------------------------------------
+# HR and advocacy leads have page permissions on the home page (migration 0004) for this one
+# page type; trainers author lessons there but not posts for advocates. Site admins do all.
+
+
+def _may_author(user, page_class) -> bool:
+    if user.is_superuser:
+        return True
+    if issubclass(page_class, SharePostPage):
+        return user_may_run_kit(user)
+    return roles.user_is_trainer(user)
+
+
+@hooks.register("before_create_page")
+def share_post_before_create(request, parent_page, page_class):
+    if not _may_author(request.user, page_class):
+        raise PermissionDenied
+
+
+@hooks.register("before_edit_page")
+def share_post_before_edit(request, page):
+    if not _may_author(request.user, page.specific_class or type(page)):
+        raise PermissionDenied
+
+
+@hooks.register("before_delete_page")
+def share_post_before_delete(request, page):
+    if not _may_author(request.user, page.specific_class or type(page)):
+        raise PermissionDenied

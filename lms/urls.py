@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from advocacy import views_sharing as advocacy_sharing
 from cms import views as cms_views
 
 from . import media, views
@@ -24,6 +25,7 @@ urlpatterns = [
     path("roster/coaching/", include("advocacy.urls_coaching")),
     path("roster/", include("advocacy.urls")),
     path("plan-b/", include("advocacy.urls_planb")),
+    path("s/<str:code>/", advocacy_sharing.follow, name="share_follow"),
     path("credentials/", include("credentials.urls")),
     path("reports/", include("reports.urls")),
     # Provisioning by the company's identity provider (bearer tokens only, no sessions).

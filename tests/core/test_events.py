@@ -230,7 +230,10 @@ def test_every_event_reaches_its_listeners():
     assert _names(POLICY_ACKNOWLEDGED) == ["advocacy.handlers.policy_acknowledged"]
     assert _names(UNIT_OR_ACTIVE_CHANGED) == ["advocacy.handlers.unit_or_active_changed"]
     assert _names(COURSE_COMPLETED) == ["credentials.handlers.course_completed"]
-    assert _names(MEMBERSHIP_CHANGED) == ["credentials.handlers.membership_changed"]
+    assert _names(MEMBERSHIP_CHANGED) == [
+        "advocacy.handlers.membership_changed",
+        "credentials.handlers.membership_changed",
+    ]
 
 
 @pytest.mark.django_db

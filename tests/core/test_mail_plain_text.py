@@ -66,11 +66,12 @@ def test_every_app_mail_is_found():
         "advocacy/email/coach_appointed",
         "advocacy/email/coach_feedback",
         "advocacy/email/coach_endorsed",
+        "advocacy/email/share_post",
         "cohorts/email/interest_cohort_open",
         "people_sso/email/department_unknown",
     ):
         assert expected in templates
-    assert len(templates) == 26
+    assert len(templates) == 27
 
 
 @pytest.mark.parametrize("template", notification_templates())

@@ -56,6 +56,12 @@ MATRIX = {
     "/plan-b/new/": [FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK],
     # Coaching: everyone has the page (a coach's cohorts; trainers' and leads' coaches).
     "/roster/coaching/": [FOUND, OK, OK, OK, OK, OK, OK],
+    # The sharing kit is for people on the roster (none of these is): the rest are told so.
+    "/roster/share/": [FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    "/roster/share/name/": [FOUND] + [HTTPStatus.METHOD_NOT_ALLOWED] * 6,
+    "/roster/sharing/": [FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+    # A tracked share link that does not exist is nobody's, logged in or not.
+    "/s/unknown1/": [HTTPStatus.NOT_FOUND] * 7,
     # Reports: HR and site admins for everyone, managers for their own people.
     "/reports/": [FOUND, FORBIDDEN, OK, FORBIDDEN, OK, FORBIDDEN, OK],
     "/reports/heatmap/": [FOUND, FORBIDDEN, OK, FORBIDDEN, OK, FORBIDDEN, OK],

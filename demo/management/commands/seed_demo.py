@@ -14,6 +14,7 @@ from demo.seeds.courses import demo_courses_seed
 from demo.seeds.credentials import demo_credentials_seed
 from demo.seeds.people import ACCOUNTS, DEMO_PASSWORD, demo_people_seed
 from demo.seeds.planb import demo_planb_seed
+from demo.seeds.sharing import demo_sharing_seed
 
 
 class Command(BaseCommand):
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             ("practice assignments", demo_assessments_seed),
             ("advocacy roster", demo_advocacy_seed),
             ("Plan B call-outs", demo_planb_seed),
+            ("sharing kit", demo_sharing_seed),
             ("coaching", demo_coaching_seed),
             ("credentials", demo_credentials_seed),
         ]
