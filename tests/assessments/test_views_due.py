@@ -263,12 +263,13 @@ def test_the_panel_costs_the_same_for_2_and_20_assignments(lena, trainer, cohort
     request.user = lena
     for index in range(2):
         assignment_for(cohort, title=f"Small {index}")
+    whats_due_panel(request)  # the course's assignments and windows come from the cache
     small = _count(lambda: whats_due_panel(request))
     _grow(lena, trainer, cohorts=3, per_cohort=6)
     panel = whats_due_panel(request)
     assert panel.context["total"] == 20
     large = _count(lambda: whats_due_panel(request))
-    assert small == large == 6  # cohorts, assignments, sessions, lessons, windows, attempts
+    assert small == large <= 6  # cohorts, sessions, lessons, attempts (the rest cached)
 
 
 def test_the_panel_costs_one_query_for_someone_in_no_cohort(learner):
@@ -296,7 +297,8 @@ def test_the_pages_stay_bounded_for_2_and_20_assignments(
         task = assignment_for(grown[0], title=f"Grown more {index}")
         attempt(task, grown[0], lena)
     urls[2] = reverse("cohorts:detail", args=[grown[0].pk])
-    client.get(urls[2])
+    for url in urls:
+        client.get(url)  # the new cohorts and assignments changed the content stamp
     # Most are the layout's and the other apps' panels; what matters is that they stay put.
     for url, before in zip(urls, small, strict=True):
         with django_assert_max_num_queries(before):
@@ -305,7 +307,8 @@ def test_the_pages_stay_bounded_for_2_and_20_assignments(
 
 
 def test_the_cohort_section_reads_a_fixed_number_of_queries(lena, trainer, cohort):
-    """One query while the course has no practice; six with 20 assignments and attempts."""
+    """One query while the course has no practice; four with 20 assignments and attempts
+    (the assignments and their windows come from the cache)."""
     request = RequestFactory().get("/")
     request.user = lena
     access = cohort_access_for(cohort=cohort, user=lena)
@@ -314,5 +317,6 @@ def test_the_cohort_section_reads_a_fixed_number_of_queries(lena, trainer, cohor
     _grow(lena, trainer, cohorts=1, per_cohort=1)
     for index in range(20):
         attempt(assignment_for(cohort, title=f"Many {index}"), cohort, lena)
+    cohort_practice_section(request=request, cohort=cohort, access=access)  # warm the cache
     assert _count(lambda: cohort_practice_section(request=request, cohort=cohort,
-                                                  access=access)) == 6  # fmt: skip
+                                                  access=access)) == 4  # fmt: skip

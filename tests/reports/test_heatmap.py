@@ -167,7 +167,8 @@ def test_who_may_read_the_heat_map(client, request, role, status):
     assert client.get(reverse("reports:index")).status_code == status
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client):
+def test_anonymous_visitors_are_sent_to_log_in(client, db):
+    """(Every request reads the content stamp, so even a redirect touches the database.)"""
     response = client.get(URL)
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
