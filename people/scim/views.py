@@ -211,28 +211,28 @@ def service_provider_config(request, token):
     return _response(protocol.service_provider_config(base=_base(request)))
 
 
+def _discovery(found: list[dict], key: str, *, missing: str):
+    """A discovery endpoint's list, or its one entry whose ``id`` is ``key``."""
+    if not key:
+        return _response(protocol.list_response(found, total=len(found), start=1))
+    for entry in found:
+        if entry["id"] == key:
+            return _response(entry)
+    raise ScimError(HTTPStatus.NOT_FOUND, missing)
+
+
 @scim_endpoint
 def schemas(request, token, urn: str = ""):
     _read_only(request)
     found = protocol.schemas(base=_base(request))
-    if not urn:
-        return _response(protocol.list_response(found, total=len(found), start=1))
-    for schema in found:
-        if schema["id"] == urn:
-            return _response(schema)
-    raise ScimError(HTTPStatus.NOT_FOUND, "No such schema.")
+    return _discovery(found, urn, missing="No such schema.")
 
 
 @scim_endpoint
 def resource_types(request, token, name: str = ""):
     _read_only(request)
     found = protocol.resource_types(base=_base(request))
-    if not name:
-        return _response(protocol.list_response(found, total=len(found), start=1))
-    for resource_type in found:
-        if resource_type["id"] == name:
-            return _response(resource_type)
-    raise ScimError(HTTPStatus.NOT_FOUND, "No such resource type.")
+    return _discovery(found, name, missing="No such resource type.")
 
 
 @scim_endpoint
