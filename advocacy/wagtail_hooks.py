@@ -21,7 +21,6 @@ from . import panels, privacy
 from .admin_rules import RosterTierPermissionPolicy, RosterTierViewSet
 from .audit import AUDIT_ACTIONS
 from .models import RosterTier, SharePostPage
-from .sharing import user_may_run_kit
 
 register_permission_policy(RosterTier, RosterTierPermissionPolicy(RosterTier))
 register_snippet(RosterTierViewSet)
@@ -44,15 +43,16 @@ def register_advocacy_audit_actions(actions):
 
 
 # --- Who writes posts for advocates ------------------------------------------------------
-# HR and advocacy leads have page permissions on the home page (migration 0004) for this one
-# page type; trainers author lessons there but not posts for advocates. Site admins do all.
+# Site admins write posts for advocates; trainers author lessons under the home page but not
+# posts. HR and advocacy leads have no page permissions (see migration 0004): Wagtail's
+# permissions on the home page would reach every course under it.
 
 
 def _may_author(user, page_class) -> bool:
     if user.is_superuser:
         return True
     if issubclass(page_class, SharePostPage):
-        return user_may_run_kit(user)
+        return False
     return roles.user_is_trainer(user)
 
 

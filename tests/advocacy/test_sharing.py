@@ -302,7 +302,7 @@ def test_who_reads_the_hub(db, client, request, role, status):
 
 @pytest.mark.parametrize(
     ("role", "allowed"),
-    [("trainer", False), ("hr", True), ("lead", True), ("site_admin", True)],
+    [("trainer", False), ("hr", False), ("lead", False), ("site_admin", True)],
 )
 def test_who_writes_posts_in_the_wagtail_admin(db, client, request, role, allowed):
     client.force_login(request.getfixturevalue(role))
@@ -356,9 +356,11 @@ def _admin_post_data(**changes):
     return data
 
 
-def test_a_lead_publishes_a_post_in_the_admin(db, client, lead, django_capture_on_commit_callbacks):
+def test_a_site_admin_publishes_a_post_in_the_admin(
+    db, client, site_admin, django_capture_on_commit_callbacks
+):
     ann = RosterMembershipFactory().user
-    client.force_login(lead)
+    client.force_login(site_admin)
     home = HomePage.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -371,8 +373,8 @@ def test_a_lead_publishes_a_post_in_the_admin(db, client, lead, django_capture_o
     assert [m.to for m in mail.outbox if "A new post to share" in m.subject] == [[ann.email]]
 
 
-def test_a_link_that_is_not_https_is_refused_and_nothing_typed_is_lost(db, client, lead):
-    client.force_login(lead)
+def test_a_link_that_is_not_https_is_refused_and_nothing_typed_is_lost(db, client, site_admin):
+    client.force_login(site_admin)
     home = HomePage.objects.get()
     response = client.post(
         f"/admin/pages/add/advocacy/sharepostpage/{home.pk}/",

@@ -136,13 +136,18 @@ SCREENS = [
     Screen("lead", "eligible", "/roster/eligible/"),
     Screen("lead", "approvals", "/roster/approvals/"),
     Screen("lead", "member", "/roster/member/{member}/"),
+    Screen("lead", "sharing-hub", "/roster/sharing/"),
+    Screen("lead", "plan-b", "/plan-b/"),
+    Screen("lead", "plan-b-new", "/plan-b/new/"),
+    Screen("lead", "plan-b-call-out", "/plan-b/{call_out}/"),
+    Screen("hr", "plan-b", "/plan-b/"),
     Screen("admin", "dashboard", "/dashboard/"),
 ]
 
 
 def _world() -> dict[str, str]:
     """Addresses and ids in the seeded demo that the paths of SCREENS refer to."""
-    from advocacy.models import RosterMembership
+    from advocacy.models import CallOut, RosterMembership
     from assessments.models import Submission
     from courses.models import CourseIndexPage, LessonPage
     from credentials.models import Credential
@@ -170,6 +175,7 @@ def _world() -> dict[str, str]:
         ),
         "review": str(waiting.pk),
         "member": str(membership.pk),
+        "call_out": str(CallOut.objects.earliest("pk").pk),
         "certificate": Credential.objects.filter(hidden=False, revoked_at__isnull=True)
         .earliest("pk")
         .token,
