@@ -26,7 +26,8 @@ import threading
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils.functional import cached_property
 
 from .resilience import CircuitBreaker, OutageLog
 
@@ -52,8 +53,38 @@ def _redis_errors() -> tuple[type[BaseException], ...]:
     return (redis.RedisError, OSError)
 
 
+class PrefixClearingRedisClient(RedisCacheClient):
+    """Django's Redis client whose ``clear`` deletes only the keys under the cache's prefix.
+
+    Spoke's cache shares its Redis database with Celery's broker (one ``REDIS_URL``), and
+    Django's ``clear`` is FLUSHDB: it would drop the queued tasks with the cached pages.
+    """
+
+    key_prefix = ""
+
+    def clear(self):
+        if not self.key_prefix:
+            return super().clear()
+        client = self.get_client(write=True)
+        batch = []
+        for key in client.scan_iter(match=f"{self.key_prefix}:*", count=1000):
+            batch.append(key)
+            if len(batch) == 1000:
+                client.delete(*batch)
+                batch = []
+        if batch:
+            client.delete(*batch)
+        return True
+
+
 class FailSoftRedisCache(RedisCache):
     """Django's Redis cache, served from local memory while Redis is unavailable."""
+
+    @cached_property
+    def _cache(self):
+        client = PrefixClearingRedisClient(self._servers, **self._options)
+        client.key_prefix = self.key_prefix
+        return client
 
     def __init__(self, server, params):
         params = dict(params)

@@ -40,3 +40,10 @@ WHITENOISE_AUTOREFRESH = True
 SPOKE_LINK_CHECK = {"enabled": False, "timeout": 1.0, "allow_private": False}
 # Credential signing keys: a fresh folder per test run, never the developer's var/keys.
 SPOKE_CREDENTIALS_KEY_DIR = Path(tempfile.mkdtemp(prefix="spoke-test-keys-"))
+
+# With Redis, each test process keeps its cache under its own prefix: tests empty the cache
+# before each test (tests/conftest.py), and that must not empty another process's mid-test,
+# nor touch the broker's keys in the same database (core.cache clears by prefix only).
+if CACHES["default"]["BACKEND"] == "core.cache.FailSoftRedisCache":  # noqa: F405
+    _worker = env.str("PYTEST_XDIST_WORKER", default="main")
+    CACHES["default"]["KEY_PREFIX"] = f"spoke-test-{_worker}"  # noqa: F405

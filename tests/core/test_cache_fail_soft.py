@@ -167,3 +167,30 @@ def test_recovery_keeps_what_the_first_call_back_wrote(clock):
         cache.set("a", 3)
     redis_set.assert_called_once()
     assert client.delete.call_args.args == (cache.make_key("b"),)
+
+
+def test_clear_leaves_the_brokers_keys_in_the_same_database():
+    """One REDIS_URL serves the cache and Celery's broker: clearing the cache deletes its own
+    keys (under its prefix), never the queued tasks beside them (Django's clear is FLUSHDB)."""
+    from tests.conftest import require_service
+
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        available = bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        available = False
+    require_service(available, f"Redis does not answer at {url}")
+    server = redis.Redis.from_url(url)
+    server.delete("celery", "other:1:kept")
+    server.rpush("celery", "a queued task")
+    server.set("other:1:kept", "another prefix")
+    cache = make_cache(url)
+    cache.set_many({f"page-{n}": n for n in range(1500)})
+
+    assert cache.clear()
+
+    assert cache.get("page-7") is None
+    assert not list(server.scan_iter(match="t:*"))
+    assert server.lrange("celery", 0, -1) == [b"a queued task"]
+    assert server.get("other:1:kept") == b"another prefix"
+    server.delete("celery", "other:1:kept")
