@@ -4,6 +4,7 @@ The database and Redis come from the environment like everywhere else, so the sa
 runs on the embedded default (SQLite, in-process tasks) and on PostgreSQL with Redis.
 """
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -45,5 +46,5 @@ SPOKE_CREDENTIALS_KEY_DIR = Path(tempfile.mkdtemp(prefix="spoke-test-keys-"))
 # before each test (tests/conftest.py), and that must not empty another process's mid-test,
 # nor touch the broker's keys in the same database (core.cache clears by prefix only).
 if CACHES["default"]["BACKEND"] == "core.cache.FailSoftRedisCache":  # noqa: F405
-    _worker = env.str("PYTEST_XDIST_WORKER", default="main")
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # set by pytest-xdist, not people
     CACHES["default"]["KEY_PREFIX"] = f"spoke-test-{_worker}"  # noqa: F405
