@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.selectors import policy_current
+from core.personcache import person_changed
 from core.tasks import notify_after_commit
 from people import roles
 from people.models import BusinessUnit
@@ -382,6 +383,7 @@ def _call_circle(call_out: CallOut, stage: int, *, now: datetime) -> int:
             CallOutResponder.objects.bulk_create(new)
     except IntegrityError:  # a concurrent run called some of them: call the rest one by one
         new = [responder for responder in new if _create_once(responder)]
+    person_changed(*(responder.user_id for responder in new))
     for responder in new:
         _tell_called(call_out, responder)
     return len(new)
@@ -466,6 +468,7 @@ def callout_answer(
         if not call_out.is_open:
             raise ValidationError(_("This call-out is closed; thank you all the same."))
         CallOutResponder.objects.filter(pk=responder.pk).update(answer=answer, answered_at=now)
+        person_changed(responder.user_id)
         responder.answer, responder.answered_at = answer, now
         if answer == Answer.NOW:
             available = CallOutResponder.objects.filter(

@@ -26,6 +26,7 @@ from cohorts.selectors import user_runs_cohort
 from competencies.levels import Level
 from competencies.models import Competency
 from competencies.services import evidence_record
+from core.personcache import person_changed
 from core.tasks import notify_after_commit
 from people import roles
 
@@ -244,6 +245,7 @@ def coach_feedback_endorse(*, feedback: CoachFeedback, by) -> CoachFeedback:
         )
         if not endorsed:
             raise ValidationError(_("This feedback is already endorsed."))
+        person_changed(feedback.coach_id, feedback.submission.user_id)
         feedback.endorsed_by, feedback.endorsed_at = by, now
         evidence_record(
             user=feedback.coach,

@@ -83,6 +83,7 @@ def roster_standing_panel(request):
         },
         order=25,
         key="roster-standing",
+        personal=True,
     )
 
 

@@ -3,6 +3,7 @@ at their erasure (see ``core.privacy``)."""
 
 from django.db.models import Q
 
+from core.personcache import person_changed
 from core.privacy import ErasedPart, PersonalDataSection, covers, iso
 
 from .models import (
@@ -99,6 +100,7 @@ def personal_data_erase(*, user, pseudonym: str) -> ErasedPart:
     reasons += (
         RosterEvent.objects.filter(membership__user=user).exclude(reason="").update(reason="")
     )
+    person_changed(user.pk)
     return ErasedPart(
         name="advocacy",
         deleted={
@@ -181,6 +183,7 @@ def roster_work_erase(*, user, pseudonym: str) -> ErasedPart:
     answers to call-outs, the call-outs they ran and their coaching stay under the
     pseudonym, for the readiness report's response times and the coaching evidence."""
     words = CoachFeedback.objects.filter(submission__user=user).exclude(text="").update(text="")
+    person_changed(user.pk)
     return ErasedPart(
         name="plan-b-and-coaching",
         deleted={"coaches' feedback on their work": words} if words else {},

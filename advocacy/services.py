@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from cms.selectors import policy_current, policy_questions
 from core.audit import audit_log
 from core.events import event_announce
+from core.personcache import person_changed
 from core.tasks import notify_after_commit
 from people import roles
 
@@ -788,6 +789,7 @@ def policy_version_started(*, version, now: datetime) -> int:
                 updated_at=now,
             )
         RosterEvent.objects.bulk_create(events, batch_size=500)
+        person_changed(*(membership.user_id for membership in memberships))
         tiers_by_person: dict[int, list[str]] = {}
         for membership in memberships:
             tiers_by_person.setdefault(membership.user_id, []).append(_tier_label(membership.tier))

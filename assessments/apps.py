@@ -8,8 +8,11 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.pagecache import stamp_on_change
+        from core.personcache import stamp_person_via
 
-        from .models import Assignment, AssignmentWindow
+        from .models import Assignment, AssignmentWindow, Review, RubricCriterion
 
         # Practice windows are worked out from these, kept per content stamp.
-        stamp_on_change(Assignment, AssignmentWindow)
+        stamp_on_change(Assignment, AssignmentWindow, Assignment.platforms.through, RubricCriterion)
+        # A review is the learner's news as much as the reviewer's.
+        stamp_person_via(Review, "submission__user_id")

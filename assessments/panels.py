@@ -41,6 +41,7 @@ def whats_due_panel(request):
         },
         order=20,
         key="whats-due",
+        personal=True,
     )
 
 

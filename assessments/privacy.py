@@ -2,6 +2,7 @@
 
 from pathlib import PurePosixPath
 
+from core.personcache import person_changed
 from core.privacy import ErasedPart, PersonalDataSection, PersonalFile, covers, iso
 
 from .models import Review, Submission
@@ -87,6 +88,7 @@ def personal_data_erase(*, user, pseudonym: str) -> ErasedPart:
         screenshot_height=None,
     )
     feedback = Review.objects.filter(submission__user=user).exclude(feedback="").update(feedback="")
+    person_changed(user.pk)
     return ErasedPart(
         name="practice",
         deleted={

@@ -27,6 +27,7 @@ from cohorts.services import local_time
 from competencies.services import evidence_record
 from core.audit import audit_log
 from core.files import storage_file_delete, storage_orphans_delete
+from core.personcache import person_changed
 from core.tasks import notify_after_commit
 
 from . import evidence, selectors
@@ -474,6 +475,8 @@ def review_mark_read(*, submission: Submission, by, now: datetime | None = None)
         changed = Review.objects.filter(submission=submission, read_at__isnull=True).update(
             read_at=now
         )
+        if changed:  # "New feedback" leaves their dashboard
+            person_changed(submission.user_id)
     return bool(changed)
 
 
@@ -589,6 +592,7 @@ def submission_link_check_record(*, submission_id: int, result) -> None:
         link_title=(result.title or "")[:300],
         link_checked_at=timezone.now(),
     )
+    person_changed(*Submission.objects.filter(pk=submission_id).values_list("user_id", flat=True))
 
 
 # --- Reminders ----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ def _stamp_on_content_changes() -> None:
 
     from core.pagecache import content_changed, stamp_on_change
 
-    from .models import PolicyVersion, SiteSettings
+    from .models import DocumentSettings, Platform, PolicyQuestion, PolicyVersion, SiteSettings
 
     stamp_on_change(
         Page,
@@ -33,6 +33,10 @@ def _stamp_on_content_changes() -> None:
         PageViewRestriction.groups.through,
         Site,
         SiteSettings,
+        DocumentSettings,
+        DocumentSettings.public_collections.through,
+        Platform,
+        PolicyQuestion,
         PolicyVersion,
         get_image_model(),
     )

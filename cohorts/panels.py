@@ -42,6 +42,7 @@ def my_cohorts_panel(request):
         },
         order=15,
         key="my-cohorts",
+        personal=True,
     )
 
 
@@ -96,4 +97,5 @@ def course_cohorts_section(*, request, course):
         },
         order=10,
         key="cohorts",
+        personal=True,
     )

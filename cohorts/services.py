@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.pagecache import content_changed
+from core.personcache import person_changed
 from core.tasks import notify_after_commit
 from people.roles import user_is_site_admin, user_is_trainer
 from people.selectors import unit_descendant_ids
@@ -214,6 +216,7 @@ def _schedule_refresh(*, locked: Cohort) -> None:
     Cohort.objects.filter(pk=locked.pk).update(
         starts_at=span["first"], ends_at=span["last"], updated_at=timezone.now()
     )
+    content_changed()  # bulk writes send no signal: schedules kept per stamp end here
     locked.starts_at, locked.ends_at = span["first"], span["last"]
 
 
@@ -650,6 +653,7 @@ def cohort_cancel(*, cohort: Cohort, by, reason: str) -> Cohort:
         locked.save(update_fields=["cancelled_at", "updated_at"])
         # Calendars take the cancellation only when each event's SEQUENCE goes up.
         Session.objects.filter(cohort=locked).update(sequence=F("sequence") + 1)
+        content_changed()
         told = Enrollment.objects.filter(
             cohort=locked, status__in=[Status.INVITED, Status.ENROLLED, Status.WAITLISTED]
         ).select_related("user")
@@ -708,12 +712,16 @@ def cohorts_complete(*, now: datetime | None = None) -> int:
     returns how many enrollments it completed. People waiting or invited stay as they were.
     """
     now = now or timezone.now()
-    return Enrollment.objects.filter(
+    ended = Enrollment.objects.filter(
         status=Status.ENROLLED,
         cohort__is_published=True,
         cohort__cancelled_at__isnull=True,
         cohort__ends_at__lte=now,
-    ).update(status=Status.COMPLETED, updated_at=now)
+    )
+    people = list(ended.values_list("user_id", flat=True))
+    count = ended.update(status=Status.COMPLETED, updated_at=now)
+    person_changed(*people)
+    return count
 
 
 # --- Reminders --------------------------------------------------------------------------

@@ -20,4 +20,5 @@ def competencies_panel(request):
         context={"summary": standing_summary_for_user(user=request.user)},
         order=20,
         key="competencies",
+        personal=True,
     )

@@ -10,11 +10,13 @@ class CoreConfig(AppConfig):
         from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_migrate
 
-        from . import pagecache
+        from . import pagecache, personcache
 
         # The content stamp is read once per request (core.pagecache).
         request_started.connect(pagecache.request_started, dispatch_uid="core_stamp_start")
         request_finished.connect(pagecache.request_finished, dispatch_uid="core_stamp_end")
+        # A person's kept pages end when a row about them is written (core.personcache).
+        personcache.connect_person_stamp()
         # A deploy (new code, maybe new shapes of what is cached) starts from a new stamp.
         post_migrate.connect(
             _stamp_after_migrate, sender=self, dispatch_uid="core_stamp_after_migrate"

@@ -117,10 +117,15 @@ def _changed_on_m2m(sender, action="", **_kwargs) -> None:
         content_changed()
 
 
+# Labels of the models whose writes change the content stamp (for the coverage tests).
+STAMPED_MODELS: set[str] = set()
+
+
 def stamp_on_change(*models) -> None:
     """Change the stamp whenever a row of one of ``models`` is saved or deleted (an
     automatic many-to-many table: when its links change). For an app's ``ready()``."""
     for model in models:
+        STAMPED_MODELS.add(model._meta.label_lower)
         uid = f"core_pagecache_{model._meta.label_lower}"
         if model._meta.auto_created:
             m2m_changed.connect(_changed_on_m2m, sender=model, dispatch_uid=uid)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -18,7 +19,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.dashboard import all_personal
 from core.pagecache import cache_for_visitors
+from core.personcache import cache_for_person
+from people.roles import user_can_use_cms_admin
 
 from .blocks import LessonStreamBlock
 
@@ -139,9 +143,23 @@ class CoursePage(Page):
         response = super().serve(request, *args, **kwargs)
         if request.user.is_authenticated:  # shows the person's own progress
             patch_cache_control(response, private=True)
+            context = getattr(response, "context_data", None) or {}
+            if all_personal(context.get("sections", [])):
+                release = getattr(context.get("overview"), "release", None)
+                keep_for_learner(request, response, release)
         else:  # the same for every visitor
             cache_for_visitors(request, response)
         return response
+
+
+def keep_for_learner(request, response, release) -> None:
+    """Let a learner's course or lesson page be kept for them (``core.personcache``) until
+    the next lesson of the course opens for them. Not for people who edit pages (the
+    admin's user bar and drafts depend on page permissions) nor for previews."""
+    if getattr(request, "is_preview", False) or user_can_use_cms_admin(request.user):
+        return
+    opening = release.next_opening(timezone.now()) if release is not None else None
+    cache_for_person(request, response, valid_until=opening)
 
 
 class LessonPage(Page):
@@ -221,6 +239,7 @@ class LessonPage(Page):
         else:
             self._courses_release = release  # for get_context: the next lesson's lock
             response = super().serve(request, *args, **kwargs)
+            keep_for_learner(request, response, release)
         patch_cache_control(response, private=True)
         return response
 

@@ -29,4 +29,5 @@ def your_courses_panel(request):
         },
         order=15,
         key="courses",
+        personal=True,
     )

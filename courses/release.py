@@ -76,6 +76,12 @@ class LessonRelease:
             return None
         return self.locks.get(lesson_id, self.default_lock)
 
+    def next_opening(self, now: datetime) -> datetime | None:
+        """The next moment a locked lesson opens (None when none is scheduled): until
+        then, what is open stays as it is."""
+        openings = (lock.opens_at for lock in self.locks.values() if lock.opens_at)
+        return min((moment for moment in openings if moment > now), default=None)
+
     @classmethod
     def combine(cls, releases: list[LessonRelease]) -> LessonRelease:
         """Several apps' answers as one: a lesson is open only if every answer opens it.

@@ -8,5 +8,11 @@ class CredentialsConfig(AppConfig):
     verbose_name = _("Credentials")
 
     def ready(self) -> None:
+        from core.pagecache import stamp_on_change
+
         # Every event that issues or revokes a credential is heard in one module.
         from . import handlers  # noqa: F401
+        from .models import CompetencyCredentialLevel
+
+        # Which level earns a credential is read alike for everyone.
+        stamp_on_change(CompetencyCredentialLevel)

@@ -23,6 +23,7 @@ def credentials_panel(request):
         context={"count": Credential.objects.filter(user=request.user).count()},
         order=25,
         key="credentials",
+        personal=True,
     )
 
 

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from core.personcache import person_changed
 from core.privacy import ErasedPart, PersonalDataSection, covers, iso
 
 from .models import Credential
@@ -43,6 +44,7 @@ def personal_data_erase(*, user, pseudonym: str) -> ErasedPart:
     blanked = Credential.objects.filter(user=user).update(
         holder_name=pseudonym, document={}, jwt="", hidden=True, updated_at=now
     )
+    person_changed(user.pk)
     return ErasedPart(
         name="credentials",
         deleted={"signed credentials": blanked} if blanked else {},

@@ -34,6 +34,7 @@ from advocacy.models import RosterMembership, RosterTier, Tier
 from cms.models import SiteSettings
 from competencies.levels import LEVEL_DESCRIPTIONS, Level
 from competencies.models import Competency, CompetencyEvidence, CompetencyStanding
+from core.personcache import person_changed
 from core.tasks import notify_after_commit
 from courses.models import CourseCompletion
 
@@ -167,6 +168,7 @@ def credential_revoke(*, credential: Credential, reason: str, now: datetime) -> 
         revoked_at=now, revocation_reason=str(reason)[:300], updated_at=now
     )
     if updated:
+        person_changed(credential.user_id)
         credential.revoked_at, credential.revocation_reason = now, str(reason)[:300]
         logger.info("credentials: revoked %s (%s)", credential.uuid, reason)
     return bool(updated)
@@ -177,6 +179,7 @@ def credential_set_hidden(*, credential: Credential, by, hidden: bool) -> Creden
     if by is None or credential.user_id != by.pk:
         raise PermissionDenied
     Credential.objects.filter(pk=credential.pk).update(hidden=hidden)
+    person_changed(credential.user_id)
     credential.hidden = hidden
     return credential
 

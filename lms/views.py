@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core.dashboard import DASHBOARD_PANELS
+from core.dashboard import DASHBOARD_PANELS, all_personal, first_change
+from core.personcache import cache_for_person
 from people.roles import ROLE_LABELS, user_roles
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,10 @@ def dashboard(request):
     """Where everyone lands after logging in: who they are, and what to do next."""
     panels = DASHBOARD_PANELS.collect(request=request)
     roles = [ROLE_LABELS[key] for key in user_roles(request.user)]
-    return render(request, "lms/dashboard.html", {"panels": panels, "role_labels": roles})
+    response = render(request, "lms/dashboard.html", {"panels": panels, "role_labels": roles})
+    if all_personal(panels):  # a learner's own dashboard, nobody else's rows on it
+        cache_for_person(request, response, valid_until=first_change(panels))
+    return response
 
 
 @require_GET

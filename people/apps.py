@@ -9,7 +9,15 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
+        from django.contrib.auth.models import Group
+
+        from core.pagecache import stamp_on_change
+
         from . import audit  # noqa: F401  (the audit trail's receivers)
+        from .models import BusinessUnit
+
+        # Units (their names, their tree) and groups (the roles) are shown alike to all.
+        stamp_on_change(BusinessUnit, Group, Group.permissions.through)
 
 
 class SpokeUsersAppConfig(WagtailUsersAppConfig):

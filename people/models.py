@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.personcache import new_person_stamp
 
 
 @cache
@@ -126,6 +127,8 @@ class User(AbstractUser):
         verbose_name=_("business unit"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EMPLOYEE)
+    # Changes whenever a row shown on the person's own pages is written (core.personcache).
+    page_stamp = models.CharField(max_length=32, default=new_person_stamp, editable=False)
     manager = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

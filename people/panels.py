@@ -49,6 +49,7 @@ def next_steps_panel(request):
         context={"steps": steps},
         order=10,
         key="next-steps",
+        personal=True,
     )
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.events import event_announce
 from core.exports import FORMULA_STARTS
+from core.personcache import person_changed
 
 from .audit import person_changes, person_changes_log_many, tracked_values
 from .events import PERSON_DEACTIVATED, UNIT_OR_ACTIVE_CHANGED
@@ -564,6 +565,7 @@ def _write(people: list[_Person], *, units: list[BusinessUnit], directory: _Dire
         # Two narrow updates: Django writes one CASE per field and row.
         User.objects.bulk_update(changed, USER_FIELDS)
         User.objects.bulk_update(managed, ["manager"])
+        person_changed(*(user.pk for user in [*changed, *managed]))
         # Bulk writes send no signals: the audit trail is written here (existing people only;
         # a new person's placement is not a change).
         new = {user.pk for user in created}
@@ -635,6 +637,7 @@ def _record_deactivation(person: User, *, reason: str, by) -> None:
 def _record_reactivation(person: User) -> None:
     person.deactivated_at = None
     User.objects.filter(pk=person.pk).update(is_active=True, deactivated_at=None)
+    person_changed(person.pk)
 
 
 def deactivate_person(person: User, *, reason: str, by) -> bool:

@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Wagtail's site and page lookups from the stamped cache (cms/routing.py).
     "cms.routing.CachedRoutingMiddleware",
+    # A learner's own pages kept per person (core/personcache.py): last, so a hit skips
+    # only the view, never a check above.
+    "core.personcache.PersonPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"

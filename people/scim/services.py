@@ -25,6 +25,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from core.personcache import person_changed
+
 from ..models import BusinessUnit, ScimToken, User
 from ..selectors import unit_by_name_or_code
 from ..services import deactivate_person, reactivate_person
@@ -430,6 +432,7 @@ def scim_user_update(*, person: User, intent: Intent, token: ScimToken) -> User:
             updated = EmailAddress.objects.filter(user=person, email__iexact=old_email).update(
                 email=person.email, verified=True
             )
+            person_changed(person.pk)
             if not updated:
                 EmailAddress.objects.create(
                     user=person, email=person.email, verified=True, primary=True

@@ -1,0 +1,295 @@
+"""A signed-in person's pages, kept until something they show changes.
+
+A learner's lesson, course page and dashboard are made of two things: content every
+person sees alike (covered by the content stamp, :mod:`core.pagecache`) and rows about
+the person (their progress, answers, places in cohorts, work, roster standing, groups).
+The second has a stamp of its own, a **person stamp**: a token in a column of the
+person's own row (``PERSON_STAMP_FIELD`` on the user model), so it arrives with the
+person that authentication loads anyway, at no extra query, and it is read from the
+database, never from a cache that may be stale or down.
+
+The person stamp changes, in the writer's transaction, whenever a row about the person is
+saved or deleted:
+
+- every model with a foreign key to the user model, found when the apps are ready (no
+  list to keep up to date): a saved completion, answer, enrolment, submission, membership
+  or credential changes the stamp of each person it points to;
+- models that reach the person through another row (a review of someone's submission)
+  say how with :func:`stamp_person_via` in their app's ``ready()``;
+- the person's own row (their unit, time zone, name) and their groups (their roles);
+- writes that bypass signals (``QuerySet.update``, ``bulk_create``) call
+  :func:`person_changed` themselves;
+
+and ``tests/core/test_person_stamp_coverage.py`` fails for a model that is in none of
+those lists and is not declared as never shown on a person's own pages.
+
+A page opts in with :func:`cache_for_person` when everything it shows is the person's own
+rows and stamped content; :class:`PersonPageCacheMiddleware` then keeps the finished
+response under (content stamp, person, person stamp, session, language, time zone,
+address) and replays it while all of those are unchanged and the time the page named as
+its next change (a lesson opening, say) has not come. A page showing other people's rows
+(a manager's team, a trainer's queue) or made for someone who can edit pages never opts
+in. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from datetime import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone, translation
+
+from .pagecache import _MISSING, _cache_get, _cache_set, _replay, content_stamp
+
+logger = logging.getLogger(__name__)
+
+PERSON_STAMP_FIELD = "page_stamp"
+# A kept page is replayed this long at most: what it says about the time ("due
+# tomorrow", "overdue") is at most this late. Moments a page names are kept exactly.
+PERSON_PAGE_TIMEOUT = 60
+PERSON_CACHEABLE_ATTR = "spoke_person_cacheable"
+PERSON_VALID_UNTIL_ATTR = "spoke_person_valid_until"
+
+# Models whose rows reach a person through another row: label -> callables giving user ids.
+_VIA: dict[str, list] = {}
+# Automatic many-to-many tables of watched models.
+_WATCHED_LINKS: set[str] = set()
+
+
+def new_person_stamp() -> str:
+    return uuid.uuid4().hex
+
+
+# --- The stamp ------------------------------------------------------------------------------
+
+
+def person_changed(*user_ids) -> None:
+    """Something shown on these people's own pages changed: their kept pages are misses."""
+    ids = {pk for pk in user_ids if pk is not None}
+    if not ids:
+        return
+    get_user_model().objects.filter(pk__in=ids).update(**{PERSON_STAMP_FIELD: new_person_stamp()})
+
+
+def _user_fk_attnames(model) -> list[str]:
+    user_model = get_user_model()
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.ForeignKey)
+        and field.remote_field.model is user_model
+        and model is not user_model
+    ]
+
+
+def _ids_of(instance) -> set:
+    model = type(instance)
+    ids = {getattr(instance, name) for name in _user_fk_attnames(model)}
+    for reach in _VIA.get(model._meta.label_lower, ()):
+        try:
+            ids.update(reach(instance))
+        except Exception:  # the row it goes through is already gone (a cascade)
+            logger.debug("No person reached from %s", instance, exc_info=True)
+    return ids
+
+
+def _on_row_change(sender, instance=None, raw=False, **_kwargs) -> None:
+    if raw:  # loading fixtures
+        return
+    person_changed(*_ids_of(instance))
+
+
+def _on_user_save(sender, instance=None, created=False, raw=False, **_kwargs) -> None:
+    if created or raw:  # a new row has a new stamp already
+        return
+    person_changed(instance.pk)
+
+
+def _on_groups_change(sender, instance=None, action="", reverse=False, pk_set=None, **_kw):
+    """The person's groups or permissions changed (``user.groups.add``), or a group's
+    people did (``group.user_set.add``)."""
+    if reverse and action == "pre_clear":  # group.user_set.clear(): who is in it now
+        instance._personcache_cleared = list(instance.user_set.values_list("pk", flat=True))
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:  # user.groups.add(...)
+        person_changed(instance.pk)
+    elif action == "post_clear":
+        person_changed(*getattr(instance, "_personcache_cleared", ()))
+    else:  # group.user_set.add(...)
+        person_changed(*(pk_set or ()))
+
+
+def stamp_person_via(model, *paths: str) -> None:
+    """Change the stamp of the people that ``model``'s rows reach through other rows, each
+    ``path`` a lookup from the row to a user id (``"submission__user_id"``). For an app's
+    ``ready()``; models with their own foreign key to the user need nothing."""
+    reaches = _VIA.setdefault(model._meta.label_lower, [])
+    for path in paths:
+        steps = tuple(path.split("__"))
+
+        def reach(instance, steps=steps):
+            # Walked on the instance, so a deleted row still reaches its person.
+            value = instance
+            for step in steps:
+                value = getattr(value, step)
+            return [value]
+
+        reaches.append(reach)
+    _connect(model)
+
+
+def _on_links_change(sender, instance=None, action="", reverse=False, model=None, pk_set=None, **_):
+    """A many-to-many field of a watched row changed (the platforms of a membership, the
+    criteria a review met): the people the row reaches."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    rows = [instance] if not reverse else list(model._base_manager.filter(pk__in=pk_set or ()))
+    ids = set()
+    for row in rows:
+        ids |= _ids_of(row)
+    person_changed(*ids)
+
+
+def _connect(model) -> None:
+    uid = f"core_personcache_{model._meta.label_lower}"
+    post_save.connect(_on_row_change, sender=model, dispatch_uid=f"{uid}_save")
+    post_delete.connect(_on_row_change, sender=model, dispatch_uid=f"{uid}_delete")
+    for field in model._meta.local_many_to_many:
+        through = field.remote_field.through
+        if through._meta.auto_created:
+            _WATCHED_LINKS.add(through._meta.label_lower)
+            m2m_changed.connect(
+                _on_links_change, sender=through, dispatch_uid=f"{uid}_{field.name}"
+            )
+
+
+def connect_person_stamp() -> None:
+    """Watch every model with a foreign key to the user model, the user model itself and
+    its groups (from ``core``'s ``ready()``, when every model is known)."""
+    user_model = get_user_model()
+    for model in apps.get_models():
+        if _user_fk_attnames(model):
+            _connect(model)
+    post_save.connect(_on_user_save, sender=user_model, dispatch_uid="core_personcache_user")
+    for name in ("groups", "user_permissions"):  # their roles, and what they may do
+        links = user_model._meta.get_field(name).remote_field.through
+        _WATCHED_LINKS.add(links._meta.label_lower)
+        m2m_changed.connect(_on_groups_change, sender=links, dispatch_uid=f"core_person_{name}")
+
+
+def watched_models() -> set[str]:
+    """Labels of the models whose writes change a person stamp (for the coverage test)."""
+    user_model = get_user_model()
+    found = {m._meta.label_lower for m in apps.get_models() if _user_fk_attnames(m)}
+    return found | set(_VIA) | _WATCHED_LINKS | {user_model._meta.label_lower}
+
+
+# --- Pages kept per person ------------------------------------------------------------------
+
+
+def cache_for_person(request, response, *, valid_until: datetime | None = None):
+    """Let :class:`PersonPageCacheMiddleware` keep ``response`` for the person who asked.
+
+    Only for a page that shows nothing but the person's own rows (stamped by the person
+    stamp) and stamped content. ``valid_until`` is the next moment the page changes by
+    itself (a lesson opens, a due date passes); the page is kept until then and never
+    longer than ``PERSON_PAGE_TIMEOUT`` seconds, so words such as "due tomorrow" are at
+    most that late. Several calls keep the earliest moment.
+    """
+    setattr(response, PERSON_CACHEABLE_ATTR, True)
+    if valid_until is not None:
+        earlier = getattr(response, PERSON_VALID_UNTIL_ATTR, None)
+        if earlier is None or valid_until < earlier:
+            setattr(response, PERSON_VALID_UNTIL_ATTR, valid_until)
+    return response
+
+
+def _has_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    # Reads the waiting messages without marking them shown.
+    return bool(storage is not None and storage._loaded_messages)
+
+
+def _person_key(request) -> str | None:
+    if request.method != "GET" or request.META.get("QUERY_STRING"):
+        return None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    stamp = getattr(user, PERSON_STAMP_FIELD, None)
+    content = content_stamp()
+    session_key = request.session.session_key
+    if not stamp or content is None or not session_key or _has_messages(request):
+        return None
+    # The page holds a CSRF token made from this browser's secret and belongs to this
+    # session: neither another browser nor a new session of the same person shares it.
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    browser = hashlib.sha256(f"{session_key}:{secret}".encode()).hexdigest()[:32]
+    scheme = "https" if request.is_secure() else "http"
+    return ":".join(
+        [
+            "spoke:person-page",
+            content,
+            str(user.pk),
+            stamp,
+            browser,
+            translation.get_language() or "",
+            timezone.get_current_timezone_name(),
+            scheme,
+            request._get_raw_host(),
+            request.path,
+        ]
+    )
+
+
+def _timeout(response) -> int | None:
+    valid_until = getattr(response, PERSON_VALID_UNTIL_ATTR, None)
+    if valid_until is None:
+        return PERSON_PAGE_TIMEOUT
+    seconds = int((valid_until - timezone.now()).total_seconds())
+    return min(seconds, PERSON_PAGE_TIMEOUT) if seconds > 0 else None
+
+
+def _storable(request, response) -> bool:
+    if not getattr(response, PERSON_CACHEABLE_ATTR, False):
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the token's secret is new
+        return False
+    return response.status_code == 200 and not response.streaming and not response.cookies
+
+
+class PersonPageCacheMiddleware:
+    """Serve a signed-in person's page from the cache when a page marked it with
+    :func:`cache_for_person` and neither the content, nor the person's rows, nor their
+    session changed since. Sits last, after authentication, two-factor enforcement and
+    every other check that may turn the request away, so a hit skips only the view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = _person_key(request)
+        if key is not None:
+            entry = _cache_get(key)
+            if entry is not _MISSING and entry is not None:
+                return _replay(entry)
+        response = self.get_response(request)
+        if key is not None and _storable(request, response):
+            timeout = _timeout(response)
+            if timeout:
+                # The key was taken before the page ran: a write while it ran changed
+                # the stamp, so what is kept under the old one is never read again.
+                _cache_set(
+                    key,
+                    (response.status_code, list(response.items()), response.content),
+                    timeout,
+                )
+        return response
