@@ -36,14 +36,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import uuid
 from datetime import datetime
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 from .pagecache import _MISSING, _cache_get, _cache_set, _replay, content_stamp
@@ -55,6 +56,10 @@ PERSON_STAMP_FIELD = "page_stamp"
 # tomorrow", "overdue") is at most this late. Moments a page names are kept exactly.
 PERSON_PAGE_TIMEOUT = 60
 PERSON_CACHEABLE_ATTR = "spoke_person_cacheable"
+# Django's hidden CSRF field, as {% csrf_token %} writes it, and what stands in for the
+# token in a kept page.
+_TOKEN_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
+_TOKEN_HOLE = b"spoke-csrf-token-goes-here"
 PERSON_VALID_UNTIL_ATTR = "spoke_person_valid_until"
 
 # Models whose rows reach a person through another row: label -> callables giving user ids.
@@ -229,10 +234,8 @@ def _person_key(request) -> str | None:
     session_key = request.session.session_key
     if not stamp or content is None or not session_key or _has_messages(request):
         return None
-    # The page holds a CSRF token made from this browser's secret and belongs to this
-    # session: neither another browser nor a new session of the same person shares it.
-    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    browser = hashlib.sha256(f"{session_key}:{secret}".encode()).hexdigest()[:32]
+    # Kept per session: a new sign-in (or another browser) starts from its own pages.
+    session = hashlib.sha256(session_key.encode()).hexdigest()[:32]
     scheme = "https" if request.is_secure() else "http"
     return ":".join(
         [
@@ -240,7 +243,7 @@ def _person_key(request) -> str | None:
             content,
             str(user.pk),
             stamp,
-            browser,
+            session,
             translation.get_language() or "",
             timezone.get_current_timezone_name(),
             scheme,
@@ -261,9 +264,20 @@ def _timeout(response) -> int | None:
 def _storable(request, response) -> bool:
     if not getattr(response, PERSON_CACHEABLE_ATTR, False):
         return False
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the token's secret is new
-        return False
     return response.status_code == 200 and not response.streaming and not response.cookies
+
+
+def _without_tokens(content: bytes) -> bytes:
+    """The page with each form's CSRF token taken out: a kept page never holds one."""
+    return _TOKEN_INPUT.sub(rb"\1" + _TOKEN_HOLE + rb"\2", content)
+
+
+def _with_token(request, content: bytes) -> bytes:
+    """The kept page with this request's own CSRF token in each form (``get_token`` also
+    has the cookie renewed, as rendering the page would)."""
+    if _TOKEN_HOLE not in content:
+        return content
+    return content.replace(_TOKEN_HOLE, get_token(request).encode())
 
 
 class PersonPageCacheMiddleware:
@@ -280,16 +294,14 @@ class PersonPageCacheMiddleware:
         if key is not None:
             entry = _cache_get(key)
             if entry is not _MISSING and entry is not None:
-                return _replay(entry)
+                status, headers, content = entry
+                return _replay((status, headers, _with_token(request, content)))
         response = self.get_response(request)
         if key is not None and _storable(request, response):
             timeout = _timeout(response)
             if timeout:
                 # The key was taken before the page ran: a write while it ran changed
                 # the stamp, so what is kept under the old one is never read again.
-                _cache_set(
-                    key,
-                    (response.status_code, list(response.items()), response.content),
-                    timeout,
-                )
+                content = _without_tokens(response.content)
+                _cache_set(key, (response.status_code, list(response.items()), content), timeout)
         return response
