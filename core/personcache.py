@@ -46,6 +46,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 
 from .pagecache import _MISSING, _cache_get, _cache_set, _replay, content_stamp
 
@@ -209,6 +210,7 @@ def cache_for_person(request, response, *, valid_until: datetime | None = None):
     longer than ``PERSON_PAGE_TIMEOUT`` seconds, so words such as "due tomorrow" are at
     most that late. Several calls keep the earliest moment.
     """
+    patch_cache_control(response, private=True)  # the person's own: no shared cache keeps it
     setattr(response, PERSON_CACHEABLE_ATTR, True)
     if valid_until is not None:
         earlier = getattr(response, PERSON_VALID_UNTIL_ATTR, None)

@@ -93,11 +93,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "people.middleware.StaffTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A learner's own pages kept per person (core/personcache.py): after every check that
+    # may turn a request away, so a hit skips only finding the page and making it.
+    "core.personcache.PersonPageCacheMiddleware",
     # Wagtail's site and page lookups from the stamped cache (cms/routing.py).
     "cms.routing.CachedRoutingMiddleware",
-    # A learner's own pages kept per person (core/personcache.py): last, so a hit skips
-    # only the view, never a check above.
-    "core.personcache.PersonPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
