@@ -11,9 +11,10 @@ database, never from a cache that may be stale or down.
 The person stamp changes, in the writer's transaction, whenever a row about the person is
 saved or deleted:
 
-- every model with a foreign key to the user model, found when the apps are ready (no
-  list to keep up to date): a saved completion, answer, enrolment, submission, membership
-  or credential changes the stamp of each person it points to;
+- every model of Spoke's apps (``settings.SPOKE_APPS``) with a foreign key to the user
+  model, found when the apps are ready (no list to keep up to date): a saved completion,
+  answer, enrolment, submission, membership or credential changes the stamp of each
+  person it points to;
 - models that reach the person through another row (a review of someone's submission)
   say how with :func:`stamp_person_via` in their app's ``ready()``;
 - the person's own row (their unit, time zone, name) and their groups (their roles);
@@ -41,6 +42,7 @@ import uuid
 from datetime import datetime
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -76,12 +78,21 @@ def new_person_stamp() -> str:
 # --- The stamp ------------------------------------------------------------------------------
 
 
-def person_changed(*user_ids) -> None:
-    """Something shown on these people's own pages changed: their kept pages are misses."""
+def person_changed(*user_ids) -> str | None:
+    """Something shown on these people's own pages changed: their kept pages are misses.
+    Returns the new stamp (None when no one was named)."""
     ids = {pk for pk in user_ids if pk is not None}
     if not ids:
-        return
-    get_user_model().objects.filter(pk__in=ids).update(**{PERSON_STAMP_FIELD: new_person_stamp()})
+        return None
+    token = new_person_stamp()
+    get_user_model().objects.filter(pk__in=ids).update(**{PERSON_STAMP_FIELD: token})
+    return token
+
+
+def _ours(model) -> bool:
+    """A model of Spoke's apps (others' rows with a key to a person, such as Wagtail's
+    revisions or allauth's e-mail addresses, are never shown on a kept page)."""
+    return model._meta.app_config.name in settings.SPOKE_APPS
 
 
 def _user_fk_attnames(model) -> list[str]:
@@ -112,10 +123,17 @@ def _on_row_change(sender, instance=None, raw=False, **_kwargs) -> None:
     person_changed(*_ids_of(instance))
 
 
-def _on_user_save(sender, instance=None, created=False, raw=False, **_kwargs) -> None:
+# Written without changing anything a kept page shows (signing in writes last_login).
+NOT_SHOWN_USER_FIELDS = {"last_login"}
+
+
+def _on_user_save(sender, instance=None, created=False, raw=False, update_fields=None, **_kw):
     if created or raw:  # a new row has a new stamp already
         return
-    person_changed(instance.pk)
+    if update_fields and set(update_fields) <= NOT_SHOWN_USER_FIELDS:
+        return
+    # The instance holds the new stamp too: saving it again must not write the old one.
+    setattr(instance, PERSON_STAMP_FIELD, person_changed(instance.pk))
 
 
 def _on_groups_change(sender, instance=None, action="", reverse=False, pk_set=None, **_kw):
@@ -182,7 +200,7 @@ def connect_person_stamp() -> None:
     its groups (from ``core``'s ``ready()``, when every model is known)."""
     user_model = get_user_model()
     for model in apps.get_models():
-        if _user_fk_attnames(model):
+        if _ours(model) and _user_fk_attnames(model):
             _connect(model)
     post_save.connect(_on_user_save, sender=user_model, dispatch_uid="core_personcache_user")
     for name in ("groups", "user_permissions"):  # their roles, and what they may do
@@ -194,7 +212,7 @@ def connect_person_stamp() -> None:
 def watched_models() -> set[str]:
     """Labels of the models whose writes change a person stamp (for the coverage test)."""
     user_model = get_user_model()
-    found = {m._meta.label_lower for m in apps.get_models() if _user_fk_attnames(m)}
+    found = {m._meta.label_lower for m in apps.get_models() if _ours(m) and _user_fk_attnames(m)}
     return found | set(_VIA) | _WATCHED_LINKS | {user_model._meta.label_lower}
 
 
@@ -305,5 +323,7 @@ class PersonPageCacheMiddleware:
                 # The key was taken before the page ran: a write while it ran changed
                 # the stamp, so what is kept under the old one is never read again.
                 content = _without_tokens(response.content)
-                _cache_set(key, (response.status_code, list(response.items()), content), timeout)
+                # Its length changes with the token put back in: written again on replay.
+                headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
+                _cache_set(key, (response.status_code, headers, content), timeout)
         return response

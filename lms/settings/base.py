@@ -25,8 +25,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
-INSTALLED_APPS = [
-    # Ours, bottom of the dependency order first.
+# Ours, bottom of the dependency order first.
+SPOKE_APPS = [
     "core",
     "people",
     "people.sso",
@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "reports",
     "demo",
     "lms",
+]
+INSTALLED_APPS = [
+    *SPOKE_APPS,
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

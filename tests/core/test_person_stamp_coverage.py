@@ -8,25 +8,10 @@ with ``stamp_person_via``; shared content calls ``stamp_on_change``).
 """
 
 from django.apps import apps
+from django.conf import settings
 
 from core.pagecache import STAMPED_MODELS
 from core.personcache import watched_models
-
-OUR_APPS = {
-    "core",
-    "people",
-    "people_sso",
-    "cms",
-    "competencies",
-    "courses",
-    "cohorts",
-    "assessments",
-    "advocacy",
-    "credentials",
-    "reports",
-    "demo",
-    "lms",
-}
 
 # Never on a kept page (a learner's lesson, course page or dashboard), with the reason.
 NOT_ON_KEPT_PAGES = {
@@ -43,7 +28,7 @@ NOT_ON_KEPT_PAGES = {
 
 def _our_models():
     for model in apps.get_models(include_auto_created=True):
-        if model._meta.app_label in OUR_APPS:
+        if model._meta.app_config.name in settings.SPOKE_APPS:
             yield model._meta.label_lower
 
 
