@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -625,6 +626,26 @@ class SharePostPage(Page):
     class Meta:
         verbose_name = _("post for advocates")
         verbose_name_plural = _("posts for advocates")
+
+    def clean(self):
+        super().clean()
+        # A new end in the past would leave the kit before anyone saw it; a post that has
+        # ended may still be edited as it is (its links keep redirecting).
+        if self.expires_at is None or self.expires_at > timezone.now():
+            return
+        saved = (
+            SharePostPage.objects.filter(pk=self.pk).values_list("expires_at", flat=True).first()
+            if self.pk
+            else None
+        )
+
+        def to_minute(moment):  # the admin's field shows and sends whole minutes
+            return moment.replace(second=0, microsecond=0) if moment else None
+
+        if to_minute(saved) != to_minute(self.expires_at):
+            raise ValidationError(
+                {"expires_at": _("Choose a time still to come: the post leaves the kit then.")}
+            )
 
     def serve(self, request, *args, **kwargs):
         # Posts are read in the kit (/roster/share/), never as public pages.
