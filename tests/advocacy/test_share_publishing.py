@@ -265,3 +265,11 @@ def test_an_ended_post_can_still_be_edited_as_it_is(client, lead, index):
     assert response.status_code == HTTPStatus.FOUND, response.context["form"].errors
     post.refresh_from_db()
     assert post.text == "Corrected words."
+
+
+@pytest.mark.parametrize(("role", "shown"), [("hr", True), ("lead", True), ("learner", False)])
+def test_the_site_menu_leads_the_hub_to_the_admin(role, shown, request, client, index):
+    """HR and leads find "Authoring" (the Wagtail admin) in the site's menu; learners do not."""
+    client.force_login(request.getfixturevalue(role))
+    body = client.get("/dashboard/").text
+    assert ('href="/admin/">Authoring</a>' in body) is shown
