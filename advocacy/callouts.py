@@ -163,9 +163,13 @@ def callout_board(*, call_out: CallOut) -> Board:
     return Board(call_out=call_out, units=list(units.values()))
 
 
-def callouts_for_hub() -> QuerySet[CallOut]:
-    """Every call-out, newest first, with its units and how many answered "now"."""
-    return CallOut.objects.prefetch_related("units__unit").annotate(
+def callouts_for_hub(*, is_open: bool | None = None) -> QuerySet[CallOut]:
+    """Every call-out (or only the open or the closed ones), newest first, with its units
+    and how many answered "now"."""
+    call_outs = CallOut.objects.all()
+    if is_open is not None:
+        call_outs = call_outs.filter(closed_at__isnull=is_open)
+    return call_outs.prefetch_related("units__unit").annotate(
         called=Count("responders", distinct=True),
         available=Count("responders", filter=Q(responders__answer=Answer.NOW), distinct=True),
     )

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -556,12 +557,33 @@ def validate_https(value: str) -> None:
         raise ValidationError(_("Use an https address."))
 
 
+class SharePostIndexPage(Page):
+    """The one folder that holds the posts for advocates, right under the home page. HR and
+    advocacy leads hold Wagtail's add, change and publish permissions on this page only
+    (``migrations/0005``, :func:`advocacy.sharing.share_post_index_ensure`), so they write
+    posts without reaching the courses beside it. It is not a page anyone reads: visitors
+    are sent to the kit."""
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["advocacy.SharePostPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("posts for advocates (folder)")
+        verbose_name_plural = _("posts for advocates (folders)")
+
+    def serve(self, request, *args, **kwargs):
+        from django.shortcuts import redirect
+
+        return redirect("advocacy:share_kit")
+
+
 class SharePostPage(Page):
     """A post the hub offers advocates to share: suggested words (one default, and one per
     platform where it should differ), an image, the https page it points to, the platforms
     it suits and when it stops being offered. Only HR, advocacy leads and site admins write
-    them (``wagtail_hooks``). Advocates share Spoke's own short link (``ShareLink``), which
-    counts the click and sends the reader on to ``link``."""
+    them, under the :class:`SharePostIndexPage` (``wagtail_hooks``). Advocates share Spoke's
+    own short link (``ShareLink``), which counts the click and sends the reader on to ``link``."""
 
     text = models.TextField(
         _("suggested text"),
@@ -598,12 +620,32 @@ class SharePostPage(Page):
         FieldPanel("platforms", widget=forms.CheckboxSelectMultiple),
         FieldPanel("expires_at"),
     ]
-    parent_page_types = ["cms.HomePage"]
+    parent_page_types = ["advocacy.SharePostIndexPage"]
     subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("post for advocates")
         verbose_name_plural = _("posts for advocates")
+
+    def clean(self):
+        super().clean()
+        # A new end in the past would leave the kit before anyone saw it; a post that has
+        # ended may still be edited as it is (its links keep redirecting).
+        if self.expires_at is None or self.expires_at > timezone.now():
+            return
+        saved = (
+            SharePostPage.objects.filter(pk=self.pk).values_list("expires_at", flat=True).first()
+            if self.pk
+            else None
+        )
+
+        def to_minute(moment):  # the admin's field shows and sends whole minutes
+            return moment.replace(second=0, microsecond=0) if moment else None
+
+        if to_minute(saved) != to_minute(self.expires_at):
+            raise ValidationError(
+                {"expires_at": _("Choose a time still to come: the post leaves the kit then.")}
+            )
 
     def serve(self, request, *args, **kwargs):
         # Posts are read in the kit (/roster/share/), never as public pages.

@@ -37,6 +37,7 @@ from .models import (
     RosterMembership,
     ShareClick,
     ShareLink,
+    SharePostIndexPage,
     SharePostPage,
     ShareSuggestion,
     SharingChoice,
@@ -65,6 +66,59 @@ def user_is_advocate(user) -> bool:
 
 def live_posts(*, now):
     return SharePostPage.objects.live().filter(expires_at__gt=now)
+
+
+HUB_GROUPS = (roles.HR, roles.ADVOCACY_LEAD)
+HUB_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+HUB_IMAGE_PERMISSIONS = ("choose_image",)
+
+
+@transaction.atomic
+def share_post_index_ensure() -> SharePostIndexPage | None:
+    """The folder of posts for advocates under the home page, made if missing, with every
+    post moved into it and the hub's groups allowed to write there (and only there).
+
+    ``migrations/0006`` does the same on an existing site; this is for a site whose home
+    page came later (the demo, a restored tree). Calling it again changes nothing. None
+    when there is no home page to put it under.
+    """
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+
+    from cms.models import HomePage
+
+    index = SharePostIndexPage.objects.order_by("path").first()
+    if index is None:
+        home = HomePage.objects.order_by("path").first()
+        if home is None:
+            return None
+        index = SharePostIndexPage(title="Posts for advocates", slug="posts-for-advocates")
+        home.add_child(instance=index)
+    for post in SharePostPage.objects.not_descendant_of(index).order_by("path"):
+        post.move(index, pos="last-child")
+    page_permissions = list(
+        Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=HUB_PAGE_PERMISSIONS
+        )
+    )
+    image_permissions = list(
+        Permission.objects.filter(
+            content_type__app_label="wagtailimages", codename__in=HUB_IMAGE_PERMISSIONS
+        )
+    )
+    root_collection = Collection.get_first_root_node()
+    for name in HUB_GROUPS:
+        group, _created = Group.objects.get_or_create(name=name)
+        for permission in page_permissions:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=index, permission=permission
+            )
+        if root_collection is not None:
+            for permission in image_permissions:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=permission
+                )
+    return index
 
 
 def _advocate_ids():

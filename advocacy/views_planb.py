@@ -11,6 +11,7 @@ Everyone else: a call-out they were not called in is a 404; the hub's pages are 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,6 +36,8 @@ from .forms import CallOutAnswerForm, CallOutForm
 from .models import CallOut, CallOutResponder
 
 POLL_SECONDS = 10  # how often the call-out page asks for fresh answers
+CLOSED_PER_PAGE = 25
+MAX_OPEN = 100  # a bound for the page, far above any real day
 
 
 def _hub_only(request) -> None:
@@ -60,17 +63,20 @@ def _own_responder(request, pk: int) -> CallOutResponder | None:
 @login_required
 @require_GET
 def callout_list(request):
-    """The hub's call-outs (open first), or the ones the person was called in."""
+    """The hub's call-outs: every open one on top of each page, then the closed ones a page
+    at a time (``?p=``; a page that is not a number is the first, one past the end the
+    last); or the ones the person was called in."""
     if user_may_call_out(request.user):
-        call_outs = list(callouts_for_hub()[:100])
+        # Open call-outs are few and urgent: all of them, whatever the page.
+        open_now = list(callouts_for_hub(is_open=True)[:MAX_OPEN])
+        closed = Paginator(callouts_for_hub(is_open=False), CLOSED_PER_PAGE).get_page(
+            request.GET.get("p")
+        )
         return private_response(
             render(
                 request,
                 "advocacy/planb/list.html",
-                {
-                    "open": [c for c in call_outs if c.is_open],
-                    "closed": [c for c in call_outs if not c.is_open],
-                },
+                {"open": open_now, "closed": closed.object_list, "page": closed},
             )
         )
     return private_response(

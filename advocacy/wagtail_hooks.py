@@ -17,10 +17,10 @@ from core.dashboard import DASHBOARD_PANELS
 from core.privacy import PERSONAL_DATA_ERASERS, PERSONAL_DATA_EXPORTERS
 from people import roles
 
-from . import panels, privacy
+from . import panels, privacy, sharing
 from .admin_rules import RosterTierPermissionPolicy, RosterTierViewSet
 from .audit import AUDIT_ACTIONS
-from .models import RosterTier, SharePostPage
+from .models import RosterTier, SharePostIndexPage, SharePostPage
 
 register_permission_policy(RosterTier, RosterTierPermissionPolicy(RosterTier))
 register_snippet(RosterTierViewSet)
@@ -43,17 +43,24 @@ def register_advocacy_audit_actions(actions):
 
 
 # --- Who writes posts for advocates ------------------------------------------------------
-# Site admins write posts for advocates; trainers author lessons under the home page but not
-# posts. HR and advocacy leads have no page permissions (see migration 0004): Wagtail's
-# permissions on the home page would reach every course under it.
+# HR, advocacy leads and site admins write posts for advocates, in the one "Posts for
+# advocates" folder (SharePostIndexPage): their groups hold add, change and publish on that
+# folder only (migrations/0006), so Wagtail itself keeps them away from the courses beside
+# it. Trainers author the pages under the home page, but not posts. These hooks hold the
+# line by page type where Wagtail's tree permissions overlap (a trainer's reach on the home
+# page covers the folder too).
 
 
 def _may_author(user, page_class) -> bool:
     if user.is_superuser:
         return True
-    if issubclass(page_class, SharePostPage):
-        return False
+    if issubclass(page_class, SharePostPage | SharePostIndexPage):
+        return sharing.user_may_run_kit(user)
     return roles.user_is_trainer(user)
+
+
+def _page_class(page):
+    return page.specific_class or type(page)
 
 
 @hooks.register("before_create_page")
@@ -64,11 +71,29 @@ def share_post_before_create(request, parent_page, page_class):
 
 @hooks.register("before_edit_page")
 def share_post_before_edit(request, page):
-    if not _may_author(request.user, page.specific_class or type(page)):
+    if not _may_author(request.user, _page_class(page)):
         raise PermissionDenied
 
 
 @hooks.register("before_delete_page")
 def share_post_before_delete(request, page):
-    if not _may_author(request.user, page.specific_class or type(page)):
+    if not _may_author(request.user, _page_class(page)):
+        raise PermissionDenied
+
+
+@hooks.register("before_unpublish_page")
+def share_post_before_unpublish(request, page):
+    if not _may_author(request.user, _page_class(page)):
+        raise PermissionDenied
+
+
+@hooks.register("before_move_page")
+def share_post_before_move(request, page, destination):
+    if not _may_author(request.user, _page_class(page)):
+        raise PermissionDenied
+
+
+@hooks.register("before_copy_page")
+def share_post_before_copy(request, page):
+    if not _may_author(request.user, _page_class(page)):
         raise PermissionDenied

@@ -55,8 +55,9 @@ def user_is_manager(user) -> bool:
 
 
 def user_can_use_cms_admin(user) -> bool:
-    """The Wagtail admin: trainers author there, HR keeps the competency framework there."""
-    return user_is_trainer(user) or user_is_hr(user)
+    """The Wagtail admin: trainers author there, HR keeps the competency framework there,
+    and HR and advocacy leads write the posts for advocates there."""
+    return user_is_trainer(user) or user_is_hr(user) or user_is_advocacy_lead(user)
 
 
 def user_is_staff(user) -> bool:

@@ -16,6 +16,7 @@ from advocacy.models import (
     RosterMembership,
     ShareClick,
     ShareLink,
+    SharePostIndexPage,
     SharePostPage,
     SharingChoice,
     validate_https,
@@ -38,7 +39,7 @@ def publish_post(*, title="Trains back on time", days=7, link="https://example.c
         **fields,
     )
     page.platforms = list(Platform.objects.filter(slug__in=platforms))
-    HomePage.objects.get().add_child(instance=page)
+    SharePostIndexPage.objects.get().add_child(instance=page)
     if live:
         page.save_revision().publish()
     else:
@@ -302,17 +303,27 @@ def test_who_reads_the_hub(db, client, request, role, status):
 
 @pytest.mark.parametrize(
     ("role", "allowed"),
-    [("trainer", False), ("hr", False), ("lead", False), ("site_admin", True)],
+    [
+        ("learner", False),
+        ("manager", False),
+        ("trainer", False),
+        ("hr", True),
+        ("lead", True),
+        ("site_admin", True),
+    ],
 )
 def test_who_writes_posts_in_the_wagtail_admin(db, client, request, role, allowed):
+    """The hub (HR, leads, site admins) opens the form for a post in its folder; no one else."""
     client.force_login(request.getfixturevalue(role))
-    home = HomePage.objects.get()
-    response = client.get(f"/admin/pages/add/advocacy/sharepostpage/{home.pk}/")
+    index = SharePostIndexPage.objects.get()
+    response = client.get(f"/admin/pages/add/advocacy/sharepostpage/{index.pk}/")
     assert (response.status_code == HTTPStatus.OK) is allowed
 
 
-def test_hub_people_cannot_write_other_pages(db, client, lead):
-    client.force_login(lead)
+@pytest.mark.parametrize("role", ["hr", "lead"])
+def test_hub_people_cannot_write_other_pages(db, client, request, role):
+    """HR and leads write posts only: no standard page under the home page."""
+    client.force_login(request.getfixturevalue(role))
     home = HomePage.objects.get()
     response = client.get(f"/admin/pages/add/cms/standardpage/{home.pk}/")
     assert response.status_code != HTTPStatus.OK
@@ -361,10 +372,10 @@ def test_a_site_admin_publishes_a_post_in_the_admin(
 ):
     ann = RosterMembershipFactory().user
     client.force_login(site_admin)
-    home = HomePage.objects.get()
+    index = SharePostIndexPage.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/admin/pages/add/advocacy/sharepostpage/{home.pk}/", _admin_post_data()
+            f"/admin/pages/add/advocacy/sharepostpage/{index.pk}/", _admin_post_data()
         )
     assert response.status_code == HTTPStatus.FOUND, response.context["form"].errors
     post = SharePostPage.objects.get(slug="strike-over")
@@ -375,9 +386,9 @@ def test_a_site_admin_publishes_a_post_in_the_admin(
 
 def test_a_link_that_is_not_https_is_refused_and_nothing_typed_is_lost(db, client, site_admin):
     client.force_login(site_admin)
-    home = HomePage.objects.get()
+    index = SharePostIndexPage.objects.get()
     response = client.post(
-        f"/admin/pages/add/advocacy/sharepostpage/{home.pk}/",
+        f"/admin/pages/add/advocacy/sharepostpage/{index.pk}/",
         _admin_post_data(link="javascript:alert(1)"),
     )
     assert response.status_code == HTTPStatus.OK

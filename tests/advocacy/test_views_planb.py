@@ -335,3 +335,92 @@ def test_the_pages_have_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("planb:detail", args=[second.pk]))
         client.get(LIST)
+
+
+# --- The hub's list, a page at a time -------------------------------------------------------
+
+
+def _closed_call_outs(world, lead, count):
+    """``count`` closed call-outs, the newest first in the list: "Closed 0" is the newest."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    rows = CallOut.objects.bulk_create(
+        CallOut(
+            title=f"Closed {n}",
+            brief="Over.",
+            holding_statement="Sorry.",
+            opened_at=now - timedelta(days=n + 1),
+            opened_by=lead,
+            closed_at=now - timedelta(days=n + 1) + timedelta(hours=2),
+            closed_by=lead,
+        )
+        for n in range(count)
+    )
+    CallOutUnit.objects.bulk_create(CallOutUnit(call_out=row, unit=world.alpha) for row in rows)
+    return rows
+
+
+def _titles(response) -> list[str]:
+    return [c.title for c in response.context["closed"]]
+
+
+def test_closed_call_outs_come_a_page_at_a_time_with_the_open_ones_on_top(
+    client, lead, world, call_out
+):
+    """32 closed call-outs: 25 on the first page, the other 7 on the second; the open
+    call-out heads both pages."""
+    _closed_call_outs(world, lead, 32)
+    client.force_login(lead)
+    first = client.get(LIST)
+    assert _titles(first) == [f"Closed {n}" for n in range(25)]
+    assert [c.title for c in first.context["open"]] == ["Trains stuck near Utrecht"]
+    assert "Page 1 of 2" in first.text
+    assert 'href="?p=2"' in first.text
+
+    second = client.get(LIST, {"p": "2"})
+    assert _titles(second) == [f"Closed {n}" for n in range(25, 32)]
+    assert [c.title for c in second.context["open"]] == ["Trains stuck near Utrecht"]
+    assert "Page 2 of 2" in second.text
+    assert 'href="?p=1"' in second.text
+    body = second.text
+    assert body.index("Trains stuck near Utrecht") < body.index("Closed 25")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("abc", 1), ("999", 2), ("0", 2), ("-1", 2), ("", 1), ("2.5", 1)]
+)
+def test_a_page_number_that_is_not_one_gives_a_sensible_page(client, lead, world, value, expected):
+    """Not a number: the first page; past the end (or below it): the last. Never an error."""
+    _closed_call_outs(world, lead, 30)
+    client.force_login(lead)
+    response = client.get(LIST, {"p": value})
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["page"].number == expected
+
+
+def test_a_short_list_has_no_pager(client, lead, world, call_out):
+    """One page of call-outs: no page links."""
+    _closed_call_outs(world, lead, 3)
+    client.force_login(lead)
+    response = client.get(LIST)
+    assert len(response.context["closed"]) == 3
+    assert "Page 1 of" not in response.text
+
+
+def test_the_pages_of_the_list_keep_their_query_budget(
+    client, lead, world, call_out, django_assert_max_num_queries
+):
+    """Page 1 of 2 and page 2 of 5 read as many queries as page 1 of 1."""
+    _closed_call_outs(world, lead, 3)
+    client.force_login(lead)
+    client.get(LIST)
+    with django_assert_max_num_queries(20) as small:
+        client.get(LIST)
+    _closed_call_outs(world, lead, 120)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(LIST).status_code == HTTPStatus.OK
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert _titles(client.get(LIST, {"p": "2"}))

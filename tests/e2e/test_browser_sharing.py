@@ -1,15 +1,18 @@
 """In a browser: an advocate opens their sharing kit from their roster page, finds the
 hub's post with their own tracked link in the share button and in the plain link field,
-a reader's browser following the link is sent on to the post's page, and the lead sees the click."""
+a reader's browser following the link is sent on to the post's page, and the lead sees the click;
+and a lead writes a post in the Wagtail admin that an advocate then finds in the kit."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from advocacy.models import ShareLink
+from advocacy.models import ShareLink, SharePostIndexPage, SharePostPage
 from tests.advocacy.test_sharing import publish_post
 from tests.factories import BusinessUnitFactory, RosterMembershipFactory, UserFactory
 
@@ -60,3 +63,45 @@ def test_an_advocate_shares_and_the_hub_sees_the_click(
     expect(section).to_contain_text("North")
     expect(section).not_to_contain_text("Ann")
     assert not console_errors
+
+
+def test_a_lead_publishes_a_post_in_the_admin_and_an_advocate_finds_it(
+    live_server, lead, password, new_page, log_in, screenshot, settings
+):
+    """The lead writes a post in the "Posts for advocates" folder; an advocate's kit has it."""
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0  # the form is posted once, as typed
+    cache.clear()
+    ann = RosterMembershipFactory(user=UserFactory(email="ann@spoke.example")).user
+    for person in (ann, lead):
+        EmailAddress.objects.create(user=person, email=person.email, primary=True, verified=True)
+    index = SharePostIndexPage.objects.get()
+
+    admin = new_page()
+    log_in(admin, email=lead.email, password=password)
+    admin.goto("/admin/pages/")
+    admin.get_by_role("link", name="Posts for advocates").first.click()
+    expect(admin).to_have_url(re.compile(rf"/admin/pages/{index.pk}/$"))
+    admin.get_by_role("link", name="Add child page").click()
+    expect(admin).to_have_url(re.compile(rf"/admin/pages/add/advocacy/sharepostpage/{index.pk}/$"))
+    admin.get_by_role("textbox", name=re.compile(r"^Title\*?$")).fill("Summer timetable")
+    admin.get_by_label(re.compile(r"^Suggested text")).fill("More evening trains from June.")
+    admin.get_by_label(re.compile(r"^Link")).fill("https://news.example/summer")
+    admin.get_by_label("LinkedIn").check()
+    expires = timezone.now() + timedelta(days=7)
+    admin.get_by_label(re.compile(r"^Offered until")).fill(expires.strftime("%Y-%m-%d %H:%M"))
+    admin.keyboard.press("Escape")  # close the date picker
+    screenshot(admin, "sharing-lead-writes-a-post")
+    admin.get_by_role("button", name="More actions").click()
+    admin.get_by_role("button", name="Publish", exact=True).click()
+    expect(admin).to_have_url(re.compile(rf"/admin/pages/{index.pk}/$"))
+    expect(admin.get_by_role("status")).to_contain_text("created and published")
+
+    post = SharePostPage.objects.get(title="Summer timetable")
+    assert post.live
+    code = ShareLink.objects.get(post=post, advocate=ann).code
+
+    page = new_page()
+    log_in(page, email=ann.email, password=password)
+    page.goto("/roster/share/")
+    expect(page.get_by_role("heading", name="Summer timetable")).to_be_visible()
+    expect(page.get_by_label("Your link")).to_have_value(re.compile(rf"/s/{code}/$"))

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Page
 
-from advocacy.models import RosterTier
+from advocacy.models import RosterTier, SharePostIndexPage
 from competencies.models import Competency
 from people import roles
 from tests.factories import CompetencyFactory, UserFactory, add_role
@@ -33,8 +33,16 @@ ADMIN_ACCESS = {
     "/admin/snippets/advocacy/rostertier/edit/{tier}/": (False, True),
     "/admin/snippets/advocacy/rostertier/add/": (False, False),
     "/admin/snippets/advocacy/rostertier/delete/{tier}/": (False, False),
-    "/admin/pages/": (False, False),
+    # Both write posts for advocates in their one folder (advocacy/migrations/0006): the
+    # page explorer, and the two Wagtail lists filtered by page permission, show only it.
+    "/admin/pages/": (True, True),
+    "/admin/pages/{index}/": (True, True),
+    "/admin/pages/add/advocacy/sharepostpage/{index}/": (True, True),
+    "/admin/pages/{index}/edit/": (True, True),
     "/admin/pages/{home}/edit/": (False, False),
+    "/admin/pages/{home}/unpublish/": (False, False),
+    "/admin/pages/{home}/move/": (False, False),
+    "/admin/pages/add/cms/standardpage/{home}/": (False, False),
     "/admin/images/": (False, False),
     "/admin/documents/": (False, False),
     "/admin/snippets/cms/platform/": (False, False),
@@ -44,12 +52,12 @@ ADMIN_ACCESS = {
     "/admin/groups/": (False, False),
     "/admin/cohorts/": (False, False),
     "/admin/practice/": (False, False),
-    "/admin/forms/": (False, False),
+    "/admin/forms/": (True, True),
     "/admin/redirects/": (False, False),
     "/admin/sites/": (False, False),
     "/admin/collections/": (False, False),
     "/admin/workflows/list/": (False, False),
-    "/admin/reports/aging-pages/": (False, False),
+    "/admin/reports/aging-pages/": (True, True),
     "/admin/reports/locked/": (False, False),
     "/django-admin/": (False, False),
 }
@@ -92,6 +100,7 @@ def _address(template: str) -> str:
         competency=Competency.objects.order_by("pk").first().pk,
         tier=RosterTier.objects.order_by("pk").first().pk,
         home=Page.objects.filter(depth=2).first().pk,
+        index=SharePostIndexPage.objects.get().pk,
     )
 
 
