@@ -27,12 +27,20 @@ def next_steps_panel(request):
             "hint": _("An app on your phone keeps your account safe."),
         },
     ]
-    if roles.user_can_use_cms_admin(user):
+    if roles.user_is_trainer(user):  # site admins too
         steps.append(
             {
                 "label": _("Author lessons and pages in the Wagtail admin"),
                 "url": reverse("wagtailadmin_home"),
                 "hint": "",
+            }
+        )
+    elif roles.user_can_use_cms_admin(user):  # HR and advocacy leads
+        steps.append(
+            {
+                "label": _("Write posts for advocates in the Wagtail admin"),
+                "url": reverse("wagtailadmin_home"),
+                "hint": _("In “Posts for advocates”; the sharing kit offers them."),
             }
         )
     if roles.user_is_site_admin(user):

@@ -87,6 +87,16 @@ def test_trainer_is_pointed_to_authoring(client, trainer, learner):
     assert reverse("wagtailadmin_home") not in client.get(URL).content.decode()
 
 
+@pytest.mark.parametrize("fixture", ["hr", "lead"])
+def test_the_hub_is_pointed_to_writing_posts(client, request, fixture):
+    """HR and advocacy leads write posts for advocates in the admin, not lessons: their
+    next step says so."""
+    client.force_login(request.getfixturevalue(fixture))
+    content = client.get(URL).content.decode()
+    assert "Write posts for advocates in the Wagtail admin" in content
+    assert "Author lessons and pages" not in content
+
+
 def test_query_count_does_not_grow_with_people(client, hr, manager, django_assert_max_num_queries):
     """The dashboard needs the same queries with 10 or 200 people and 20 units."""
     hr.role = User.Role.MANAGER
