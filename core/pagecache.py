@@ -19,9 +19,10 @@ memory) both stay correct, only colder.
 
 What depends on a person (progress, check results, which lessons are open to them, who is
 signed in) is never stored here: it is read for each request that makes a page (a
-person's own pages are kept for them under their person stamp, ``core.personcache``). What depends on the time is
-computed from the cached schedule and the current time at each request (a lesson opens
-at its time), or cached with a time-out that ends at the next moment it changes.
+person's own pages are kept for them under their person stamp, ``core.personcache``).
+What depends on the time is computed from the cached schedule and the current time at
+each request (a lesson opens at its time), or cached with a time-out that ends at the
+next moment it changes.
 
 See docs/performance.md.
 """

@@ -39,6 +39,7 @@ import hashlib
 import logging
 import re
 import uuid
+import zlib
 from datetime import datetime
 
 from django.apps import apps
@@ -300,6 +301,19 @@ def _with_token(request, content: bytes) -> bytes:
     return content.replace(_TOKEN_HOLE, get_token(request).encode())
 
 
+def _unpack(entry):
+    """A kept page as (status, headers, content), or None for a miss (nothing kept, or
+    something that is not what this module keeps: garbage is a miss, never a 500)."""
+    if entry is _MISSING or entry is None:
+        return None
+    try:
+        status, headers, packed = entry
+        return status, headers, zlib.decompress(packed)
+    except (TypeError, ValueError, zlib.error):
+        logger.warning("A kept page could not be read; making it instead")
+        return None
+
+
 class PersonPageCacheMiddleware:
     """Serve a signed-in person's page from the cache when a page marked it with
     :func:`cache_for_person` and neither the content, nor the person's rows, nor their
@@ -312,9 +326,9 @@ class PersonPageCacheMiddleware:
     def __call__(self, request):
         key = _person_key(request)
         if key is not None:
-            entry = _cache_get(key)
-            if entry is not _MISSING and entry is not None:
-                status, headers, content = entry
+            kept = _unpack(_cache_get(key))
+            if kept is not None:
+                status, headers, content = kept
                 return _replay((status, headers, _with_token(request, content)))
         response = self.get_response(request)
         if key is not None and _storable(request, response):
@@ -322,7 +336,8 @@ class PersonPageCacheMiddleware:
             if timeout:
                 # The key was taken before the page ran: a write while it ran changed
                 # the stamp, so what is kept under the old one is never read again.
-                content = _without_tokens(response.content)
+                # A fifth of the size: a minute of every active learner's pages fits.
+                content = zlib.compress(_without_tokens(response.content), 1)
                 # Its length changes with the token put back in: written again on replay.
                 headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
                 _cache_set(key, (response.status_code, headers, content), timeout)

@@ -156,7 +156,8 @@ else:
         }
     }
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, read with a fixed statement (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 
 # --- Celery -----------------------------------------------------------------------------
 # With REDIS_URL set, Redis is the broker and workers run the tasks. Without it, tasks run

@@ -3,6 +3,7 @@ show has changed, and never once it has, never to anyone else, never with a stal
 token, and never for pages that show other people's rows."""
 
 import os
+import zlib
 from datetime import timedelta
 from http import HTTPStatus
 from unittest import mock
@@ -266,7 +267,8 @@ def test_a_replayed_page_carries_a_working_form_token(world, learner):
         personcache, "_cache_set", side_effect=lambda *a: (kept.append(a), real_set(*a))
     ):
         client.get(url)
-    (_key, (_status, _headers, content), _timeout) = kept[0]
+    (_key, (_status, _headers, packed), _timeout) = kept[0]
+    content = zlib.decompress(packed)
     assert personcache._TOKEN_HOLE in content
     assert b'name="csrfmiddlewaretoken" value="spoke-csrf' in content
     replay = client.get(url)
@@ -340,6 +342,28 @@ def test_a_cache_that_answers_garbage_serves_the_page(world, learner):
 
     with mock.patch.object(cache, "get", side_effect=garbage):
         _exercise(world, learner)
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"not a page", ("200", [], b"not zlib"), (200, [], None), 42, ("a", "b")]
+)
+def test_a_kept_entry_that_is_garbage_is_a_miss(world, learner, garbage):
+    """Whatever sits under a kept page's key (an older shape, a stranger's write), the
+    page is made instead of failing."""
+    client = _client(learner)
+    url = world["lessons"][1].url
+    real_get = cache.get
+
+    def answer(key, *args, **kwargs):
+        if key.startswith("spoke:person-page:"):
+            return garbage
+        return real_get(key, *args, **kwargs)
+
+    with mock.patch.object(cache, "get", side_effect=answer):
+        page = client.get(url)
+    assert page.status_code == HTTPStatus.OK
+    assert not _hit(page)
+    assert "Your first post" in page.content.decode()
 
 
 def test_pages_are_kept_on_a_real_redis(settings, world, learner):
