@@ -71,12 +71,16 @@ def live_posts(*, now):
 HUB_GROUPS = (roles.HR, roles.ADVOCACY_LEAD)
 HUB_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 HUB_IMAGE_PERMISSIONS = ("choose_image",)
+# The hub uploads the images of its posts into a collection of its own (and nowhere else).
+HUB_COLLECTION = "Posts for advocates"
+HUB_COLLECTION_PERMISSIONS = ("add_image", "choose_image")
 
 
 @transaction.atomic
 def share_post_index_ensure() -> SharePostIndexPage | None:
     """The folder of posts for advocates under the home page, made if missing, with every
-    post moved into it and the hub's groups allowed to write there (and only there).
+    post moved into it and the hub's groups allowed to write there (and only there), and
+    to upload images into the "Posts for advocates" collection (and only there).
 
     ``migrations/0006`` does the same on an existing site; this is for a site whose home
     page came later (the demo, a restored tree). Calling it again changes nothing. None
@@ -107,6 +111,16 @@ def share_post_index_ensure() -> SharePostIndexPage | None:
         )
     )
     root_collection = Collection.get_first_root_node()
+    hub_collection = None
+    collection_permissions = list(
+        Permission.objects.filter(
+            content_type__app_label="wagtailimages", codename__in=HUB_COLLECTION_PERMISSIONS
+        )
+    )
+    if root_collection is not None:
+        hub_collection = root_collection.get_children().filter(
+            name=HUB_COLLECTION
+        ).first() or root_collection.add_child(name=HUB_COLLECTION)
     for name in HUB_GROUPS:
         group, _created = Group.objects.get_or_create(name=name)
         for permission in page_permissions:
@@ -117,6 +131,10 @@ def share_post_index_ensure() -> SharePostIndexPage | None:
             for permission in image_permissions:
                 GroupCollectionPermission.objects.get_or_create(
                     group=group, collection=root_collection, permission=permission
+                )
+            for permission in collection_permissions:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=hub_collection, permission=permission
                 )
     return index
 

@@ -273,3 +273,75 @@ def test_the_site_menu_leads_the_hub_to_the_admin(role, shown, request, client, 
     client.force_login(request.getfixturevalue(role))
     body = client.get("/dashboard/").text
     assert ('href="/admin/">Authoring</a>' in body) is shown
+
+
+# --- Images for posts ----------------------------------------------------------------------
+
+
+def _png(name="winter.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.images.tests.utils import get_test_image_file
+
+    return SimpleUploadedFile(name, get_test_image_file().file.getvalue(), "image/png")
+
+
+@pytest.fixture
+def hub_collection(db):
+    from wagtail.models import Collection
+
+    return Collection.objects.get(name="Posts for advocates")
+
+
+@pytest.mark.parametrize("role", ["hr", "lead"])
+def test_the_hub_uploads_an_image_into_its_own_collection_only(
+    role, request, client, index, hub_collection
+):
+    """HR or a lead uploads a post's image: it lands in "Posts for advocates", the one
+    collection they may add to; the upload form offers no other."""
+    from wagtail.images import get_image_model
+    from wagtail.models import Collection
+
+    client.force_login(request.getfixturevalue(role))
+    form = client.get("/admin/images/add/")
+    assert form.status_code == HTTPStatus.OK
+    root = Collection.get_first_root_node()
+    response = client.post(
+        "/admin/images/add/",
+        {"title": "Winter", "file": _png(), "collection": root.pk},
+    )
+    image = get_image_model().objects.get(title="Winter")
+    assert response.status_code == HTTPStatus.FOUND
+    assert image.collection_id == hub_collection.pk  # never the root, whatever was sent
+
+
+@pytest.mark.parametrize("role", ["hr", "lead"])
+def test_the_hub_cannot_change_other_images(role, request, client, hub_collection):
+    """A trainer's image in the library can be chosen for a post, never edited or
+    deleted by HR or a lead."""
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    image = get_image_model().objects.create(title="Course cover", file=get_test_image_file())
+    client.force_login(request.getfixturevalue(role))
+    for action in ("", "delete/"):
+        response = client.get(f"/admin/images/{image.pk}/{action}")
+        assert response.status_code in {HTTPStatus.FOUND, HTTPStatus.FORBIDDEN}, action
+    chooser = client.get("/admin/images/chooser/")
+    assert chooser.status_code == HTTPStatus.OK
+    assert "Course cover" in chooser.text
+    assert get_image_model().objects.filter(pk=image.pk).exists()
+
+
+def test_ensuring_again_keeps_one_hub_collection(index, hub_collection):
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    share_post_index_ensure()
+    share_post_index_ensure()
+    assert Collection.objects.filter(name="Posts for advocates").count() == 1
+    granted = GroupCollectionPermission.objects.filter(collection=hub_collection)
+    assert sorted(granted.values_list("group__name", "permission__codename")) == [
+        ("Advocacy lead", "add_image"),
+        ("Advocacy lead", "choose_image"),
+        ("HR", "add_image"),
+        ("HR", "choose_image"),
+    ]
