@@ -560,7 +560,7 @@ def validate_https(value: str) -> None:
 class SharePostIndexPage(Page):
     """The one folder that holds the posts for advocates, right under the home page. HR and
     advocacy leads hold Wagtail's add, change and publish permissions on this page only
-    (``migrations/0005``, :func:`advocacy.sharing.share_post_index_ensure`), so they write
+    (``migrations/0006``, :func:`advocacy.sharing.share_post_index_ensure`), so they write
     posts without reaching the courses beside it. It is not a page anyone reads: visitors
     are sent to the kit."""
 
