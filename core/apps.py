@@ -17,6 +17,10 @@ class CoreConfig(AppConfig):
         request_finished.connect(pagecache.request_finished, dispatch_uid="core_stamp_end")
         # A person's kept pages end when a row about them is written (core.personcache).
         personcache.connect_person_stamp()
+        from .models import NotificationLog
+
+        # One row per message sent: no page shows it.
+        personcache.never_on_kept_pages(NotificationLog)
         # A deploy (new code, maybe new shapes of what is cached) starts from a new stamp.
         post_migrate.connect(
             _stamp_after_migrate, sender=self, dispatch_uid="core_stamp_after_migrate"

@@ -70,6 +70,8 @@ PERSON_VALID_UNTIL_ATTR = "spoke_person_valid_until"
 _VIA: dict[str, list] = {}
 # Automatic many-to-many tables of watched models.
 _WATCHED_LINKS: set[str] = set()
+# Models with a key to a person that are never shown on a kept page (never_on_kept_pages).
+_UNWATCHED: set[str] = set()
 
 
 def new_person_stamp() -> str:
@@ -196,6 +198,22 @@ def _connect(model) -> None:
             )
 
 
+def never_on_kept_pages(*models) -> None:
+    """Stop watching ``models``: rows with a key to a person that no kept page shows and
+    that are written often (an export's progress, the log of messages sent). For an app's
+    ``ready()``, with a comment saying why."""
+    for model in models:
+        label = model._meta.label_lower
+        _UNWATCHED.add(label)
+        uid = f"core_personcache_{label}"
+        post_save.disconnect(sender=model, dispatch_uid=f"{uid}_save")
+        post_delete.disconnect(sender=model, dispatch_uid=f"{uid}_delete")
+
+
+def unwatched_models() -> set[str]:
+    return set(_UNWATCHED)
+
+
 def connect_person_stamp() -> None:
     """Watch every model with a foreign key to the user model, the user model itself and
     its groups (from ``core``'s ``ready()``, when every model is known)."""
@@ -214,7 +232,7 @@ def watched_models() -> set[str]:
     """Labels of the models whose writes change a person stamp (for the coverage test)."""
     user_model = get_user_model()
     found = {m._meta.label_lower for m in apps.get_models() if _ours(m) and _user_fk_attnames(m)}
-    return found | set(_VIA) | _WATCHED_LINKS | {user_model._meta.label_lower}
+    return (found | set(_VIA) | _WATCHED_LINKS | {user_model._meta.label_lower}) - _UNWATCHED
 
 
 # --- Pages kept per person ------------------------------------------------------------------

@@ -9,8 +9,11 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.pagecache import stamp_on_change
+        from core.personcache import never_on_kept_pages
 
-        from .models import ReportSettings
+        from .models import ReportExport, ReportSettings
 
         # The readiness target and the like are read alike for everyone.
         stamp_on_change(ReportSettings)
+        # An export saves its progress as it goes; only its own page shows it.
+        never_on_kept_pages(ReportExport)

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.conf import settings
 
 from core.pagecache import STAMPED_MODELS
-from core.personcache import watched_models
+from core.personcache import unwatched_models, watched_models
 
 # Never on a kept page (a learner's lesson, course page or dashboard), with the reason.
 NOT_ON_KEPT_PAGES = {
@@ -33,12 +33,8 @@ def _our_models():
 
 
 def test_every_model_is_accounted_for_by_the_caches():
-    watched = watched_models()
-    unaccounted = sorted(
-        label
-        for label in _our_models()
-        if label not in watched and label not in STAMPED_MODELS and label not in NOT_ON_KEPT_PAGES
-    )
+    accounted = watched_models() | STAMPED_MODELS | set(NOT_ON_KEPT_PAGES) | unwatched_models()
+    unaccounted = sorted(label for label in _our_models() if label not in accounted)
     assert unaccounted == [], (
         "These models change no stamp: say in their app's ready() how a write to them "
         "reaches what is cached (core.pagecache.stamp_on_change, "
@@ -57,6 +53,17 @@ def test_the_exemptions_are_still_true():
     assert stale == []
 
 
+def test_rows_written_often_and_shown_nowhere_kept_are_not_watched():
+    """An export's progress and the log of messages sent change no stamp (they are written
+    many times and no kept page shows them)."""
+    assert {
+        "reports.reportexport",
+        "people.personaldataexport",
+        "core.notificationlog",
+    } <= unwatched_models()
+    assert not {"reports.reportexport", "core.notificationlog"} & watched_models()
+
+
 def test_rows_reaching_a_person_through_another_are_watched():
     """Reviews, coaches' feedback, attendance and roster events point to a submission, a
     place or a membership, not to the person they are about."""
@@ -70,3 +77,15 @@ def test_rows_reaching_a_person_through_another_are_watched():
         "assessments.review_criteria_met",
     ):
         assert label in watched, label
+
+
+def test_a_message_sent_changes_no_stamp(db):
+    """Sending someone a message writes a log row about them; their kept pages stay."""
+    from core.models import NotificationLog
+    from tests.factories import UserFactory
+
+    person = UserFactory()
+    before = person.page_stamp
+    NotificationLog.objects.create(key="welcome:1", user=person, template="welcome")
+    person.refresh_from_db()
+    assert person.page_stamp == before
