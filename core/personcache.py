@@ -51,11 +51,14 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
-from .pagecache import _MISSING, _cache_get, _cache_set, _replay, content_stamp
+from .pagecache import _MISSING, _cache_get, _cache_set, _replay, content_changed, content_stamp
 
 logger = logging.getLogger(__name__)
 
 PERSON_STAMP_FIELD = "page_stamp"
+# More people than this changed at once: the content stamp changes instead (see
+# person_changed).
+MANY_PEOPLE = 100
 # A kept page is replayed this long at most: what it says about the time ("due
 # tomorrow", "overdue") is at most this late. Moments a page names are kept exactly.
 PERSON_PAGE_TIMEOUT = 60
@@ -83,9 +86,17 @@ def new_person_stamp() -> str:
 
 def person_changed(*user_ids) -> str | None:
     """Something shown on these people's own pages changed: their kept pages are misses.
-    Returns the new stamp (None when no one was named)."""
+    Returns the new stamp (None when no one was named, or many were).
+
+    A write about many people at once (a policy version lapsing the whole roster, the end
+    of a large cohort) changes the content stamp instead: one row, not hundreds, and every
+    kept page is a miss, theirs included.
+    """
     ids = {pk for pk in user_ids if pk is not None}
     if not ids:
+        return None
+    if len(ids) > MANY_PEOPLE:
+        content_changed()
         return None
     token = new_person_stamp()
     get_user_model().objects.filter(pk__in=ids).update(**{PERSON_STAMP_FIELD: token})

@@ -89,3 +89,24 @@ def test_a_message_sent_changes_no_stamp(db):
     NotificationLog.objects.create(key="welcome:1", user=person, template="welcome")
     person.refresh_from_db()
     assert person.page_stamp == before
+
+
+def test_a_write_about_many_people_changes_the_content_stamp_instead(db):
+    """Hundreds of people at once: one row written (the content stamp), not hundreds, and
+    every kept page is a miss."""
+    from core.pagecache import content_stamp
+    from core.personcache import MANY_PEOPLE, person_changed
+    from people.models import User
+    from tests.factories import UserFactory
+
+    few = [UserFactory() for _ in range(2)]
+    stamps = dict(User.objects.values_list("pk", "page_stamp"))
+    content = content_stamp()
+    person_changed(*(person.pk for person in few))
+    assert content_stamp() == content
+    after = dict(User.objects.values_list("pk", "page_stamp"))
+    assert after[few[0].pk] != stamps[few[0].pk]
+
+    many = range(1, MANY_PEOPLE + 2)
+    assert person_changed(*many) is None
+    assert content_stamp() != content
