@@ -29,9 +29,19 @@ def my_cohorts_panel(request):
     user = request.user
     if not getattr(user, "is_authenticated", False):
         return None
-    cards, joinable = my_cohorts_overview(user=user, now=timezone.now())
+    now = timezone.now()
+    cards, joinable = my_cohorts_overview(user=user, now=now)
     if not cards and roles.user_is_staff(user):
         return None
+    # The panel changes by itself when a next session starts (it releases lessons) or ends
+    # (the one after it becomes next).
+    moments = [
+        moment
+        for card in cards
+        if card.schedule.next_session is not None
+        for moment in (card.schedule.next_session.starts_at, card.schedule.next_session.ends_at)
+        if moment > now
+    ]
     return DashboardPanel(
         title=_("My cohorts"),
         template="cohorts/panels/my_cohorts.html",
@@ -43,6 +53,7 @@ def my_cohorts_panel(request):
         order=15,
         key="my-cohorts",
         personal=True,
+        valid_until=min(moments, default=None),
     )
 
 

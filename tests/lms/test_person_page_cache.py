@@ -243,6 +243,24 @@ def test_a_kept_page_ends_when_the_next_lesson_opens(world, learner):
     assert page.status_code == HTTPStatus.OK
 
 
+def test_a_kept_dashboard_ends_when_the_next_session_starts(world, learner):
+    """ "My cohorts" names the next session's start: the dashboard is kept until then."""
+    starts = timezone.now() + timedelta(seconds=25)
+    world["cohort"].sessions.filter(number=2).update(
+        starts_at=starts, ends_at=starts + timedelta(hours=1)
+    )
+    from core.pagecache import content_changed
+
+    content_changed()
+    kept = []
+    real_set = personcache._cache_set
+    with mock.patch.object(
+        personcache, "_cache_set", side_effect=lambda *a: (kept.append(a), real_set(*a))
+    ):
+        _client(learner).get(reverse("dashboard"))
+    assert 0 < kept[0][2] <= 25
+
+
 def test_without_a_named_moment_a_page_is_kept_a_minute_at_most(world, learner):
     """A dashboard says "due tomorrow": it is kept at most PERSON_PAGE_TIMEOUT seconds."""
     kept = []
