@@ -197,10 +197,18 @@ def test_joining_a_group_changes_what_the_person_sees(world, learner):
     dashboard is not kept at all)."""
     client = _client(learner)
     _kept_twice(client, reverse("dashboard"))
+    before = learner.__class__.objects.get(pk=learner.pk).page_stamp
     add_role(learner, roles.TRAINER)
+    after = learner.__class__.objects.get(pk=learner.pk).page_stamp
+    assert after != before  # the group itself changes the stamp, whatever the page
     first, second = client.get(reverse("dashboard")), client.get(reverse("dashboard"))
     assert not _hit(first)
     assert not _hit(second)
+    # From the group's side too: removing them through the group changes it again.
+    from django.contrib.auth.models import Group
+
+    Group.objects.get(name=roles.TRAINER).user_set.remove(learner)
+    assert learner.__class__.objects.get(pk=learner.pk).page_stamp != after
 
 
 def test_a_published_change_shows_on_a_kept_page(world, learner):
